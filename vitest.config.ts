@@ -15,7 +15,6 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           allowOnly: false,
-          passWithNoTests: false,
           testTimeout: 120_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,

@@ -1,0 +1,403 @@
+import { from, isObservable, Observable, Subject, type ObservableInput, type OperatorFunction } from 'rxjs';
+import type { Aggregator } from '../windows/Aggregator.js';
+import { windowAggregate } from '../windows/windowAggregate.js';
+import type { EmitMode, WindowResult } from '../windows/WindowResult.js';
+import type { WindowSpec } from '../windows/WindowSpec.js';
+import type { WatermarkOptions } from '../time/WatermarkOptions.js';
+import { Watermark, type Chunk, type Element } from './Chunk.js';
+import { RunContext } from './RunContext.js';
+import type { Headers, StreamRecord } from './StreamRecord.js';
+import { withWatermarks } from './withWatermarks.js';
+
+/** What `map` returns: a new key and value, optionally a new timestamp or headers. */
+export interface KeyValue<K, V> {
+  readonly key: K;
+  readonly value: V;
+  readonly timestamp?: number;
+  readonly headers?: Headers;
+}
+
+/** Options of a source built from records. */
+export interface SourceOptions {
+  /** How the watermark is derived. Default: no out-of-orderness, no idleness. */
+  readonly watermark?: WatermarkOptions;
+  /** Partitions known from the start (default: learned from the records' origin, partition 0 otherwise). */
+  readonly partitions?: readonly number[];
+  /** Whether the source has read everything available; gates idle close. */
+  readonly caughtUp?: () => boolean;
+}
+
+/** Options of a windowed aggregation. */
+export interface AggregateOptions<E extends EmitMode> {
+  /** `final` (default): each window once, when it closes. `updates`: on every change. */
+  readonly emit?: E;
+  /** Operator name, for state, metrics and diverted records. Default `'<kind>-window'`. */
+  readonly name?: string;
+}
+
+type Build<K, V> = (ctx: RunContext) => Observable<Chunk<K, V>>;
+
+/** Applies `step` to every record of every chunk; watermarks pass through in place. */
+const mapRecords =
+  <K, V, K2, V2>(step: (r: StreamRecord<K, V>, out: Element<K2, V2>[]) => void) =>
+  (source: Observable<Chunk<K, V>>): Observable<Chunk<K2, V2>> =>
+    new Observable((subscriber) =>
+      source.subscribe({
+        next(chunk) {
+          const out: Element<K2, V2>[] = [];
+          for (let i = 0; i < chunk.length; i++) {
+            const e = chunk[i]!;
+            if (e instanceof Watermark) out.push(e);
+            else step(e, out);
+          }
+          if (out.length > 0) subscriber.next(out);
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      }),
+    );
+
+/**
+ * A stream of keyed, timestamped records: a description of a pipeline, built once per run.
+ * Chain stateless operators (`map`, `filter`, `selectKey`, …), window and aggregate, then run it with the
+ * test driver, the in-memory log or Kafka. Records flow in chunks (as Kafka delivers them), so the cost of
+ * RxJS is paid per chunk, not per record; any RxJS operator still applies per record through `through`.
+ *
+ * @example
+ * ```ts
+ * import { aggregators, hopping, KStream, record } from 'tributary';
+ * interface Trade { symbol: string; price: number }
+ * const trades = KStream.from([record(null, { symbol: 'BTCUSDT', price: 64000 }, 1_000)]);
+ * const averages = trades
+ *   .filter((t) => t.price > 0)
+ *   .selectKey((t) => t.symbol)
+ *   .window(hopping('30s', '5s'))
+ *   .aggregate(aggregators.mean((t: Trade) => t.price));
+ * ```
+ */
+export class KStream<K, V> {
+  private constructor(
+    private readonly name: string,
+    private readonly parents: readonly KStream<unknown, unknown>[],
+    private readonly build: Build<K, V>,
+  ) {}
+
+  // ----- sources --------------------------------------------------------------------------------------
+
+  /**
+   * A stream of the given records, with watermarks assigned per `options.watermark`. Each emission of an
+   * Observable is one chunk; an array or iterable is one chunk. The source starts when the run starts.
+   */
+  static from<K, V>(
+    records: ObservableInput<StreamRecord<K, V>> | Iterable<StreamRecord<K, V>>,
+    options: SourceOptions = {},
+  ): KStream<K, V> {
+    const chunks: Observable<Chunk<K, V>> = isObservable(records)
+      ? new Observable<Chunk<K, V>>((s) => records.subscribe({ next: (r) => s.next([r]), error: (e) => s.error(e), complete: () => s.complete() }))
+      : Symbol.iterator in Object(records)
+        ? new Observable<Chunk<K, V>>((s) => {
+            s.next(Array.from(records as Iterable<StreamRecord<K, V>>));
+            s.complete();
+          })
+        : from(records as ObservableInput<StreamRecord<K, V>>).pipe((o) =>
+            new Observable<Chunk<K, V>>((s) => o.subscribe({ next: (r) => s.next([r]), error: (e) => s.error(e), complete: () => s.complete() })),
+          );
+    return KStream.fromChunks(chunks, options);
+  }
+
+  /** A stream of record batches (as a log delivers them), with watermarks assigned per `options.watermark`. */
+  static fromBatches<K, V>(batches: Observable<readonly StreamRecord<K, V>[]>, options: SourceOptions = {}): KStream<K, V> {
+    return KStream.fromChunks(batches, options);
+  }
+
+  /**
+   * For source adapters: a stream over ready-made chunks. Watermarks are assigned per `options.watermark`;
+   * watermark markers already in the chunks can only raise it.
+   */
+  static fromChunks<K, V>(chunks: Observable<Chunk<K, V>>, options: SourceOptions = {}): KStream<K, V> {
+    return new KStream<K, V>('source', [], (ctx) =>
+      ctx.source(chunks).pipe(
+        withWatermarks<K, V>(options.watermark ?? {}, {
+          scheduler: ctx.scheduler,
+          divert: ctx.divert,
+          ...(options.partitions ? { partitions: options.partitions } : {}),
+          ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
+        }),
+      ),
+    );
+  }
+
+  // ----- stateless operators ----------------------------------------------------------------------------
+
+  /** Replaces key and value (and optionally timestamp or headers); origin is kept. */
+  map<K2, V2>(f: (record: StreamRecord<K, V>) => KeyValue<K2, V2>): KStream<K2, V2> {
+    return this.derive('map', (r, out) => {
+      const kv = f(r);
+      out.push({
+        key: kv.key,
+        value: kv.value,
+        timestamp: kv.timestamp ?? r.timestamp,
+        headers: kv.headers ?? r.headers,
+        ...(r.origin ? { origin: r.origin } : {}),
+      });
+    });
+  }
+
+  /** Replaces the value. */
+  mapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => V2): KStream<K, V2> {
+    return this.derive('mapValues', (r, out) => {
+      out.push(r.origin ? { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers, origin: r.origin } : { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers });
+    });
+  }
+
+  /** Keeps the records whose value satisfies `predicate`. */
+  filter<V2 extends V>(predicate: (value: V, record: StreamRecord<K, V>) => value is V2): KStream<K, V2>;
+  filter(predicate: (value: V, record: StreamRecord<K, V>) => boolean): KStream<K, V>;
+  filter(predicate: (value: V, record: StreamRecord<K, V>) => boolean): KStream<K, V> {
+    return this.derive<K, V>('filter', (r, out) => {
+      if (predicate(r.value, r)) out.push(r);
+    });
+  }
+
+  /** Replaces each record by zero or more records. */
+  flatMap<K2, V2>(f: (record: StreamRecord<K, V>) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
+    return this.derive('flatMap', (r, out) => {
+      for (const kv of f(r)) {
+        out.push({
+          key: kv.key,
+          value: kv.value,
+          timestamp: kv.timestamp ?? r.timestamp,
+          headers: kv.headers ?? r.headers,
+          ...(r.origin ? { origin: r.origin } : {}),
+        });
+      }
+    });
+  }
+
+  /** Replaces each value by zero or more values, keeping key and timestamp. */
+  flatMapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => Iterable<V2>): KStream<K, V2> {
+    return this.derive('flatMapValues', (r, out) => {
+      for (const value of f(r.value, r)) out.push({ ...r, value });
+    });
+  }
+
+  /** Sets the key, which windowed aggregations group by. */
+  selectKey<K2>(f: (value: V, record: StreamRecord<K, V>) => K2): KStream<K2, V> {
+    return this.derive('selectKey', (r, out) => {
+      out.push(r.origin ? { key: f(r.value, r), value: r.value, timestamp: r.timestamp, headers: r.headers, origin: r.origin } : { key: f(r.value, r), value: r.value, timestamp: r.timestamp, headers: r.headers });
+    });
+  }
+
+  /** Calls `f` for each record (logging, metrics) and passes it on unchanged. */
+  peek(f: (record: StreamRecord<K, V>) => void): KStream<K, V> {
+    return this.derive<K, V>('peek', (r, out) => {
+      f(r);
+      out.push(r);
+    });
+  }
+
+  /**
+   * Splits the stream: a record goes to the first branch whose predicate it satisfies; the last stream
+   * returned holds the records no predicate took. Every branch sees every watermark.
+   *
+   * @example
+   * ```ts
+   * import { KStream } from 'tributary';
+   * declare const numbers: KStream<string, number>;
+   * const [negative, small, rest] = numbers.branch((v) => v < 0, (v) => v < 10);
+   * ```
+   */
+  branch(...predicates: ((value: V, record: StreamRecord<K, V>) => boolean)[]): KStream<K, V>[] {
+    const take = (index: number) => (value: V, record: StreamRecord<K, V>): boolean => {
+      for (let i = 0; i < index; i++) if (predicates[i]!(value, record)) return false;
+      return index === predicates.length || predicates[index]!(value, record);
+    };
+    return Array.from({ length: predicates.length + 1 }, (_, i) => this.filter(take(i)));
+  }
+
+  /**
+   * Merges streams. The merged watermark is the minimum of the inputs' watermarks.
+   */
+  merge(...others: KStream<K, V>[]): KStream<K, V> {
+    const inputs: KStream<K, V>[] = [this, ...others];
+    return new KStream<K, V>('merge', inputs as KStream<unknown, unknown>[], (ctx) =>
+      new Observable<Chunk<K, V>>((subscriber) => {
+        const marks = inputs.map(() => -Infinity);
+        let emitted = -Infinity;
+        let open = inputs.length;
+        const subscriptions = inputs.map((input, i) =>
+          input.chunks(ctx).subscribe({
+            next(chunk) {
+              const out: Element<K, V>[] = [];
+              for (const e of chunk) {
+                if (!(e instanceof Watermark)) {
+                  out.push(e);
+                  continue;
+                }
+                marks[i] = e.time;
+                const w = Math.min(...marks);
+                if (w > emitted) {
+                  emitted = w;
+                  out.push(new Watermark(w));
+                }
+              }
+              if (out.length > 0) subscriber.next(out);
+            },
+            error: (err) => subscriber.error(err),
+            complete: () => {
+              if (--open === 0) subscriber.complete();
+            },
+          }),
+        );
+        return () => subscriptions.forEach((s) => s.unsubscribe());
+      }),
+    );
+  }
+
+  /**
+   * Applies any RxJS operator to the records. Records it emits synchronously stay in place relative to
+   * watermarks; records it emits later (e.g. after `delay`) follow in chunks of their own.
+   *
+   * @example
+   * ```ts
+   * import { distinctUntilChanged } from 'rxjs';
+   * import { KStream } from 'tributary';
+   * declare const prices: KStream<string, number>;
+   * const changes = prices.through(distinctUntilChanged((a, b) => a.value === b.value));
+   * ```
+   */
+  through<K2, V2>(operator: OperatorFunction<StreamRecord<K, V>, StreamRecord<K2, V2>>): KStream<K2, V2> {
+    return new KStream<K2, V2>('through', [this as KStream<unknown, unknown>], (ctx) =>
+      new Observable<Chunk<K2, V2>>((subscriber) => {
+        const input = new Subject<StreamRecord<K, V>>();
+        let pending: Element<K2, V2>[] | undefined;
+        const output = input.pipe(operator).subscribe({
+          next: (r) => (pending ? pending.push(r) : subscriber.next([r])),
+          error: (err) => subscriber.error(err),
+          complete: () => subscriber.complete(),
+        });
+        const upstream = this.chunks(ctx).subscribe({
+          next(chunk) {
+            const out: Element<K2, V2>[] = [];
+            pending = out;
+            for (const e of chunk) {
+              if (e instanceof Watermark) out.push(e);
+              else input.next(e);
+            }
+            pending = undefined;
+            if (out.length > 0) subscriber.next(out);
+          },
+          error: (err) => input.error(err),
+          complete: () => input.complete(),
+        });
+        return () => {
+          upstream.unsubscribe();
+          output.unsubscribe();
+        };
+      }),
+    );
+  }
+
+  /** Re-derives watermarks here (for streams built by hand); upstream watermarks can only raise it. */
+  withWatermarks(options: WatermarkOptions, partitions?: readonly number[]): KStream<K, V> {
+    return new KStream<K, V>('withWatermarks', [this as KStream<unknown, unknown>], (ctx) =>
+      this.chunks(ctx).pipe(
+        withWatermarks<K, V>(options, { scheduler: ctx.scheduler, divert: ctx.divert, ...(partitions ? { partitions } : {}) }),
+      ),
+    );
+  }
+
+  // ----- windows ------------------------------------------------------------------------------------
+
+  /**
+   * Groups the stream by key into windows; call `aggregate` on the result.
+   *
+   * @example
+   * ```ts
+   * import { aggregators, KStream, tumbling } from 'tributary';
+   * declare const trades: KStream<string, { price: number; qty: number }>;
+   * const candles = trades.window(tumbling('1m')).aggregate(
+   *   aggregators.ohlcv({ price: (t) => t.price, volume: (t) => t.qty }),
+   * );
+   * ```
+   */
+  window(spec: WindowSpec): WindowedKStream<K, V> {
+    return new WindowedKStream(this, spec);
+  }
+
+  // ----- running ----------------------------------------------------------------------------------------
+
+  /** The chunks of this stream in a run; built once per run and shared by every consumer. */
+  chunks(ctx: RunContext): Observable<Chunk<K, V>> {
+    return ctx.node(this, () => this.build(ctx));
+  }
+
+  /**
+   * Runs the stream on its own (wall-clock scheduler) and emits its records one by one.
+   * Diverted records are dropped here; run through the test driver or a runtime to route them.
+   */
+  records(): Observable<StreamRecord<K, V>> {
+    return new Observable<StreamRecord<K, V>>((subscriber) => {
+      const ctx = new RunContext();
+      const sub = this.chunks(ctx).subscribe({
+        next(chunk) {
+          for (const e of chunk) if (!(e instanceof Watermark)) subscriber.next(e);
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => subscriber.complete(),
+      });
+      ctx.start();
+      return sub;
+    });
+  }
+
+  /** The topology as text, one operator per line, sources first. */
+  describe(): string {
+    const ids = new Map<KStream<unknown, unknown>, number>();
+    const lines: string[] = [];
+    const visit = (node: KStream<unknown, unknown>): number => {
+      const known = ids.get(node);
+      if (known !== undefined) return known;
+      const inputs = node.parents.map(visit);
+      const id = ids.size + 1;
+      ids.set(node, id);
+      lines.push(`${id}: ${node.name}${inputs.length > 0 ? ` <- ${inputs.join(', ')}` : ''}`);
+      return id;
+    };
+    visit(this as KStream<unknown, unknown>);
+    return lines.join('\n');
+  }
+
+  /** @internal A stream derived from this one by a chunk operator. */
+  static derived<K, V>(name: string, parents: readonly KStream<unknown, unknown>[], build: Build<K, V>): KStream<K, V> {
+    return new KStream(name, parents, build);
+  }
+
+  private derive<K2, V2>(name: string, step: (r: StreamRecord<K, V>, out: Element<K2, V2>[]) => void): KStream<K2, V2> {
+    return new KStream<K2, V2>(name, [this as KStream<unknown, unknown>], (ctx) => this.chunks(ctx).pipe(mapRecords(step)));
+  }
+}
+
+/** A keyed stream cut into windows, waiting for its aggregation. */
+export class WindowedKStream<K, V> {
+  constructor(
+    private readonly stream: KStream<K, V>,
+    private readonly spec: WindowSpec,
+  ) {}
+
+  /**
+   * Aggregates each key's records per window. Late records (all their windows closed) are diverted with
+   * reason `late`, never dropped silently; closed windows release their state.
+   */
+  aggregate<A, R>(aggregator: Aggregator<V, A, R>, options?: AggregateOptions<'final'>): KStream<K, WindowResult<R, 'final'>>;
+  aggregate<A, R>(aggregator: Aggregator<V, A, R>, options: AggregateOptions<'updates'>): KStream<K, WindowResult<R, 'updates'>>;
+  aggregate<A, R>(aggregator: Aggregator<V, A, R>, options: AggregateOptions<EmitMode> = {}): KStream<K, WindowResult<R>> {
+    const mode = options.emit ?? 'final';
+    const name = options.name ?? `${this.spec.kind}-window`;
+    return KStream.derived<K, WindowResult<R>>(name, [this.stream as KStream<unknown, unknown>], (ctx) => {
+      return this.stream
+        .chunks(ctx)
+        .pipe(windowAggregate<K, V, A, R, EmitMode>(this.spec, aggregator, mode, ctx.divert, (probe) => ctx.register(name, probe), name));
+    });
+  }
+}

@@ -1,0 +1,1 @@
+export { TestDriver, type TestDriverOptions, type TestInput } from './TestDriver.js';

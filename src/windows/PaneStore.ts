@@ -1,0 +1,140 @@
+import { withEntryMerge, type Aggregator } from './Aggregator.js';
+import { DueQueue } from './DueQueue.js';
+import { lowerBound, type EmitWindow, type WindowStore } from './WindowStore.js';
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+class KeyPanes<A> {
+  /** Pane start times, ascending, and their accumulators. */
+  readonly starts: number[] = [];
+  readonly accs: A[] = [];
+  /** When this key is queued to close its next window (`Infinity`: not queued). */
+  scheduledAt = Infinity;
+}
+
+/**
+ * Tumbling and hopping windows over panes of `gcd(size, advance)`: a record updates one pane, and a
+ * window's result merges its `size / pane` panes when it is emitted. Windows start at `k·advance ≥ 0`.
+ */
+export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
+  private readonly keys = new Map<K, KeyPanes<unknown>>();
+  private readonly due = new DueQueue<K>();
+  private readonly paneMs: number;
+  private readonly agg: Aggregator<V, unknown, R>;
+  /** Start of the last closed window (−∞ before any). */
+  private closedThrough = -Infinity;
+
+  constructor(
+    private readonly sizeMs: number,
+    private readonly advanceMs: number,
+    private readonly graceMs: number,
+    aggregator: Aggregator<V, A, R>,
+    private readonly mode: 'final' | 'updates',
+    private readonly emit: EmitWindow<K, R>,
+  ) {
+    this.paneMs = gcd(sizeMs, advanceMs);
+    const single = this.paneMs === sizeMs;
+    this.agg = (single || aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<V, unknown, R>;
+  }
+
+  add(key: K, value: V, timestamp: number): boolean {
+    const adv = this.advanceMs;
+    if (Math.floor(timestamp / adv) * adv <= this.closedThrough) return false;
+    let state = this.keys.get(key);
+    if (state === undefined) {
+      state = new KeyPanes();
+      this.keys.set(key, state);
+    }
+    const paneStart = timestamp - (timestamp % this.paneMs);
+    const { starts, accs } = state;
+    let i = starts.length - 1;
+    if (i < 0 || starts[i] !== paneStart) {
+      i = lowerBound(starts, paneStart);
+      if (starts[i] !== paneStart) {
+        starts.splice(i, 0, paneStart);
+        accs.splice(i, 0, this.agg.empty());
+      }
+    }
+    accs[i] = this.agg.add(accs[i], value, timestamp);
+    this.schedule(key, state);
+    if (this.mode === 'updates') {
+      const lastStart = timestamp - (timestamp % adv);
+      for (let s = Math.max(this.firstStartContaining(timestamp), this.closedThrough + adv); s <= lastStart; s += adv) {
+        this.emit('updates', key, s, s + this.sizeMs, this.windowResult(state, s));
+      }
+    }
+    return true;
+  }
+
+  advance(watermark: number): void {
+    const adv = this.advanceMs;
+    const through = Math.floor((watermark - this.sizeMs - this.graceMs) / adv) * adv;
+    if (!(through > this.closedThrough)) return;
+    const from = this.closedThrough;
+    this.closedThrough = through;
+    this.due.drainUntil(watermark, (key, at) => {
+      const state = this.keys.get(key);
+      if (state === undefined || state.scheduledAt !== at) return;
+      state.scheduledAt = Infinity;
+      this.closeKey(key, state, from, through);
+    });
+  }
+
+  entries(): number {
+    let n = 0;
+    for (const state of this.keys.values()) n += state.starts.length;
+    return n;
+  }
+
+  /** Emits (in final mode) the windows of `key` that start in `(from, through]` and drops panes no open window needs. */
+  private closeKey(key: K, state: KeyPanes<unknown>, from: number, through: number): void {
+    const { starts, accs } = state;
+    const adv = this.advanceMs;
+    const size = this.sizeMs;
+    if (this.mode === 'final' && starts.length > 0) {
+      let s = Math.max(this.firstStartContaining(starts[0]!), from + adv);
+      let i = 0;
+      while (s <= through) {
+        while (i < starts.length && starts[i]! < s) i++;
+        if (i === starts.length) break;
+        if (starts[i]! >= s + size) {
+          s = Math.max(s + adv, this.firstStartContaining(starts[i]!));
+          continue;
+        }
+        this.emit('final', key, s, s + size, this.windowResult(state, s, i));
+        s += adv;
+      }
+    }
+    const keep = lowerBound(starts, through + adv);
+    if (keep > 0) {
+      starts.splice(0, keep);
+      accs.splice(0, keep);
+    }
+    if (starts.length === 0) this.keys.delete(key);
+    else this.schedule(key, state);
+  }
+
+  /** Result of window `[s, s + size)` from the panes it covers; `from` is a hint: no pane before it is inside. */
+  private windowResult(state: KeyPanes<unknown>, s: number, from = lowerBound(state.starts, s)): R {
+    const { starts, accs } = state;
+    const end = s + this.sizeMs;
+    if (this.paneMs === this.sizeMs) return this.agg.result(accs[from]);
+    let acc = this.agg.empty();
+    for (let i = from; i < starts.length && starts[i]! < end; i++) acc = this.agg.merge!(acc, accs[i]);
+    return this.agg.result(acc);
+  }
+
+  /** Start of the earliest window (≥ 0) that contains time `t`. */
+  private firstStartContaining(t: number): number {
+    return Math.max(0, (Math.floor((t - this.sizeMs) / this.advanceMs) + 1) * this.advanceMs);
+  }
+
+  private schedule(key: K, state: KeyPanes<unknown>): void {
+    const nextStart = Math.max(this.firstStartContaining(state.starts[0]!), this.closedThrough + this.advanceMs);
+    const at = nextStart + this.sizeMs + this.graceMs;
+    if (at < state.scheduledAt) {
+      state.scheduledAt = at;
+      this.due.push(at, key);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { Aggregator } from './Aggregator.js';
+import { DueQueue } from './DueQueue.js';
+import { lowerBound, upperBound, type EmitWindow, type WindowStore } from './WindowStore.js';
+
+class KeySliding<V, A> {
+  /** Counted records of the key, by event time (arrival order among equal times). */
+  readonly times: number[] = [];
+  readonly values: V[] = [];
+  /** Open windows, by start, and their accumulators. */
+  readonly starts: number[] = [];
+  readonly accs: A[] = [];
+  scheduledAt = Infinity;
+}
+
+/**
+ * Kafka Streams `SlidingWindows` (time difference `D`): inclusive windows `[s, s + D]` that records create —
+ * each record's left window `[t − D, t]` (`[0, D]` when `t < D`) and, once a later record lies within
+ * `D + 1`, its right window `[t + 1, t + 1 + D]`. A window that would be created already closed is not
+ * created. A new window starts from every counted record in its range, so a record counts in every open
+ * window that contains it, whenever that window is created. Updates follow Kafka Streams' order: existing
+ * windows by start, the previous record's right window, the new left window, the new right window.
+ */
+export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
+  private readonly keys = new Map<K, KeySliding<V, A>>();
+  private readonly due = new DueQueue<K>();
+  private watermark = -Infinity;
+
+  constructor(
+    private readonly diffMs: number,
+    private readonly graceMs: number,
+    private readonly agg: Aggregator<V, A, R>,
+    private readonly mode: 'final' | 'updates',
+    private readonly emit: EmitWindow<K, R>,
+  ) {}
+
+  add(key: K, value: V, timestamp: number): boolean {
+    const d = this.diffMs;
+    if (timestamp + d + 1 + this.graceMs <= this.watermark) return false;
+    let state = this.keys.get(key);
+    if (state === undefined) {
+      state = new KeySliding<V, A>();
+      this.keys.set(key, state);
+    }
+    const { times, values, starts, accs } = state;
+    const updates = this.mode === 'updates';
+
+    // Existing open windows containing the record.
+    for (let i = lowerBound(starts, timestamp - d); i < starts.length && starts[i]! <= timestamp; i++) {
+      accs[i] = this.agg.add(accs[i]!, value, timestamp);
+      if (updates) this.emit('updates', key, starts[i]!, starts[i]! + d + 1, this.agg.result(accs[i]!));
+    }
+
+    const at = upperBound(times, timestamp);
+    times.splice(at, 0, timestamp);
+    values.splice(at, 0, value);
+
+    const lower = lowerBound(times, timestamp);
+    if (lower > 0) {
+      const previous = times[lower - 1]!;
+      if (timestamp <= previous + 1 + d) this.create(key, state, previous + 1);
+    }
+    this.create(key, state, timestamp < d ? 0 : timestamp - d);
+    const next = upperBound(times, timestamp);
+    if (next < times.length && times[next]! <= timestamp + 1 + d) this.create(key, state, timestamp + 1);
+    this.schedule(key, state);
+    return true;
+  }
+
+  advance(watermark: number): void {
+    if (!(watermark > this.watermark)) return;
+    this.watermark = watermark;
+    this.due.drainUntil(watermark, (key, at) => {
+      const state = this.keys.get(key);
+      if (state === undefined || state.scheduledAt !== at) return;
+      state.scheduledAt = Infinity;
+      this.closeKey(key, state);
+    });
+  }
+
+  entries(): number {
+    let n = 0;
+    for (const state of this.keys.values()) n += state.starts.length + state.times.length;
+    return n;
+  }
+
+  private closeKey(key: K, state: KeySliding<V, A>): void {
+    const { times, values, starts, accs } = state;
+    const closeAfter = this.diffMs + 1 + this.graceMs;
+    let closed = 0;
+    while (closed < starts.length && starts[closed]! + closeAfter <= this.watermark) {
+      if (this.mode === 'final') {
+        const s = starts[closed]!;
+        this.emit('final', key, s, s + this.diffMs + 1, this.agg.result(accs[closed]!));
+      }
+      closed++;
+    }
+    starts.splice(0, closed);
+    accs.splice(0, closed);
+    // A record stays while a window containing it may still be created open (its predecessor's right window).
+    const evict = upperBound(times, this.watermark - closeAfter - 1);
+    times.splice(0, evict);
+    values.splice(0, evict);
+    if (starts.length === 0 && times.length === 0) this.keys.delete(key);
+    else this.schedule(key, state);
+  }
+
+  private create(key: K, state: KeySliding<V, A>, start: number): void {
+    const { starts, accs, times, values } = state;
+    const end = start + this.diffMs;
+    if (end + 1 + this.graceMs <= this.watermark) return;
+    const at = lowerBound(starts, start);
+    if (starts[at] === start) return;
+    let acc = this.agg.empty();
+    for (let i = lowerBound(times, start); i < times.length && times[i]! <= end; i++) {
+      acc = this.agg.add(acc, values[i]!, times[i]!);
+    }
+    starts.splice(at, 0, start);
+    accs.splice(at, 0, acc);
+    if (this.mode === 'updates') this.emit('updates', key, start, end + 1, this.agg.result(acc));
+  }
+
+  private schedule(key: K, state: KeySliding<V, A>): void {
+    const closeAfter = this.diffMs + 1 + this.graceMs;
+    const windowAt = state.starts.length > 0 ? state.starts[0]! + closeAfter : Infinity;
+    const recordAt = state.times.length > 0 ? state.times[0]! + closeAfter + 1 : Infinity;
+    const at = Math.min(windowAt, recordAt);
+    if (at < state.scheduledAt) {
+      state.scheduledAt = at;
+      this.due.push(at, key);
+    }
+  }
+}

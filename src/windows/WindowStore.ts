@@ -1,0 +1,41 @@
+import type { EmitMode } from './WindowResult.js';
+
+/** Receives a window result from a store: the key, the window bounds (end exclusive) and the value. */
+export type EmitWindow<K, R> = (emit: EmitMode, key: K, start: number, end: number, value: R) => void;
+
+/**
+ * The keyed state of one windowed aggregation: pure, synchronous, driven by records and watermarks.
+ * Stores emit `final` results when windows close (in final mode) or `updates` on every change.
+ */
+export interface WindowStore<K, V> {
+  /** Adds a record at the current watermark; returns `false` when it is late (all its windows closed). */
+  add(key: K, value: V, timestamp: number): boolean;
+  /** Raises the watermark, closing and releasing every window that it closes. */
+  advance(watermark: number): void;
+  /** Entries held (panes, windows, sessions, buffered records): zero once every window has closed. */
+  entries(): number;
+}
+
+/** Index of the first element of sorted `xs` that is `>= x`. */
+export const lowerBound = (xs: readonly number[], x: number): number => {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
+
+/** Index of the first element of sorted `xs` that is `> x`. */
+export const upperBound = (xs: readonly number[], x: number): number => {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+};
