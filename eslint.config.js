@@ -10,8 +10,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='it'][callee.property.name='only']", message: 'no .only' },
-        { selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']", message: 'no .only' },
+        {
+          selector: "CallExpression[callee.object.name='it'][callee.property.name='only']",
+          message: 'no .only',
+        },
+        {
+          selector: "CallExpression[callee.object.name='describe'][callee.property.name='only']",
+          message: 'no .only',
+        },
       ],
     },
   },
@@ -19,7 +25,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/kafka/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'kafkajs', message: 'kafkajs is imported only in src/kafka/' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'kafkajs', message: 'kafkajs is imported only in src/kafka/' }] },
+      ],
     },
   },
 );

@@ -14,6 +14,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/globalSetup.ts'],
           allowOnly: false,
           testTimeout: 120_000,
           hookTimeout: 1_800_000,

@@ -3,7 +3,13 @@
  *
  * @packageDocumentation
  */
-export { configError, TributaryException, type ErrorCode, type Origin, type TributaryError } from './core/errors.js';
+export {
+  configError,
+  TributaryException,
+  type ErrorCode,
+  type Origin,
+  type TributaryError,
+} from './core/errors.js';
 export { record, partitionOf, type Headers, type StreamRecord } from './core/StreamRecord.js';
 export { Diverted, Watermark, type Chunk, type DivertReason, type Element } from './core/Chunk.js';
 export { RunContext, type StateProbe } from './core/RunContext.js';

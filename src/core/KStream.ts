@@ -93,20 +93,36 @@ export class KStream<K, V> {
     options: SourceOptions = {},
   ): KStream<K, V> {
     const chunks: Observable<Chunk<K, V>> = isObservable(records)
-      ? new Observable<Chunk<K, V>>((s) => records.subscribe({ next: (r) => s.next([r]), error: (e) => s.error(e), complete: () => s.complete() }))
+      ? new Observable<Chunk<K, V>>((s) =>
+          records.subscribe({
+            next: (r) => s.next([r]),
+            error: (e) => s.error(e),
+            complete: () => s.complete(),
+          }),
+        )
       : Symbol.iterator in Object(records)
         ? new Observable<Chunk<K, V>>((s) => {
             s.next(Array.from(records as Iterable<StreamRecord<K, V>>));
             s.complete();
           })
-        : from(records as ObservableInput<StreamRecord<K, V>>).pipe((o) =>
-            new Observable<Chunk<K, V>>((s) => o.subscribe({ next: (r) => s.next([r]), error: (e) => s.error(e), complete: () => s.complete() })),
+        : from(records as ObservableInput<StreamRecord<K, V>>).pipe(
+            (o) =>
+              new Observable<Chunk<K, V>>((s) =>
+                o.subscribe({
+                  next: (r) => s.next([r]),
+                  error: (e) => s.error(e),
+                  complete: () => s.complete(),
+                }),
+              ),
           );
     return KStream.fromChunks(chunks, options);
   }
 
   /** A stream of record batches (as a log delivers them), with watermarks assigned per `options.watermark`. */
-  static fromBatches<K, V>(batches: Observable<readonly StreamRecord<K, V>[]>, options: SourceOptions = {}): KStream<K, V> {
+  static fromBatches<K, V>(
+    batches: Observable<readonly StreamRecord<K, V>[]>,
+    options: SourceOptions = {},
+  ): KStream<K, V> {
     return KStream.fromChunks(batches, options);
   }
 
@@ -146,7 +162,11 @@ export class KStream<K, V> {
   /** Replaces the value. */
   mapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => V2): KStream<K, V2> {
     return this.derive('mapValues', (r, out) => {
-      out.push(r.origin ? { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers, origin: r.origin } : { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers });
+      out.push(
+        r.origin
+          ? { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers, origin: r.origin }
+          : { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers },
+      );
     });
   }
 
@@ -184,7 +204,17 @@ export class KStream<K, V> {
   /** Sets the key, which windowed aggregations group by. */
   selectKey<K2>(f: (value: V, record: StreamRecord<K, V>) => K2): KStream<K2, V> {
     return this.derive('selectKey', (r, out) => {
-      out.push(r.origin ? { key: f(r.value, r), value: r.value, timestamp: r.timestamp, headers: r.headers, origin: r.origin } : { key: f(r.value, r), value: r.value, timestamp: r.timestamp, headers: r.headers });
+      out.push(
+        r.origin
+          ? {
+              key: f(r.value, r),
+              value: r.value,
+              timestamp: r.timestamp,
+              headers: r.headers,
+              origin: r.origin,
+            }
+          : { key: f(r.value, r), value: r.value, timestamp: r.timestamp, headers: r.headers },
+      );
     });
   }
 
@@ -208,10 +238,12 @@ export class KStream<K, V> {
    * ```
    */
   branch(...predicates: ((value: V, record: StreamRecord<K, V>) => boolean)[]): KStream<K, V>[] {
-    const take = (index: number) => (value: V, record: StreamRecord<K, V>): boolean => {
-      for (let i = 0; i < index; i++) if (predicates[i]!(value, record)) return false;
-      return index === predicates.length || predicates[index]!(value, record);
-    };
+    const take =
+      (index: number) =>
+      (value: V, record: StreamRecord<K, V>): boolean => {
+        for (let i = 0; i < index; i++) if (predicates[i]!(value, record)) return false;
+        return index === predicates.length || predicates[index]!(value, record);
+      };
     return Array.from({ length: predicates.length + 1 }, (_, i) => this.filter(take(i)));
   }
 
@@ -220,37 +252,40 @@ export class KStream<K, V> {
    */
   merge(...others: KStream<K, V>[]): KStream<K, V> {
     const inputs: KStream<K, V>[] = [this, ...others];
-    return new KStream<K, V>('merge', inputs as KStream<unknown, unknown>[], (ctx) =>
-      new Observable<Chunk<K, V>>((subscriber) => {
-        const marks = inputs.map(() => -Infinity);
-        let emitted = -Infinity;
-        let open = inputs.length;
-        const subscriptions = inputs.map((input, i) =>
-          input.chunks(ctx).subscribe({
-            next(chunk) {
-              const out: Element<K, V>[] = [];
-              for (const e of chunk) {
-                if (!(e instanceof Watermark)) {
-                  out.push(e);
-                  continue;
+    return new KStream<K, V>(
+      'merge',
+      inputs as KStream<unknown, unknown>[],
+      (ctx) =>
+        new Observable<Chunk<K, V>>((subscriber) => {
+          const marks = inputs.map(() => -Infinity);
+          let emitted = -Infinity;
+          let open = inputs.length;
+          const subscriptions = inputs.map((input, i) =>
+            input.chunks(ctx).subscribe({
+              next(chunk) {
+                const out: Element<K, V>[] = [];
+                for (const e of chunk) {
+                  if (!(e instanceof Watermark)) {
+                    out.push(e);
+                    continue;
+                  }
+                  marks[i] = e.time;
+                  const w = Math.min(...marks);
+                  if (w > emitted) {
+                    emitted = w;
+                    out.push(new Watermark(w));
+                  }
                 }
-                marks[i] = e.time;
-                const w = Math.min(...marks);
-                if (w > emitted) {
-                  emitted = w;
-                  out.push(new Watermark(w));
-                }
-              }
-              if (out.length > 0) subscriber.next(out);
-            },
-            error: (err) => subscriber.error(err),
-            complete: () => {
-              if (--open === 0) subscriber.complete();
-            },
-          }),
-        );
-        return () => subscriptions.forEach((s) => s.unsubscribe());
-      }),
+                if (out.length > 0) subscriber.next(out);
+              },
+              error: (err) => subscriber.error(err),
+              complete: () => {
+                if (--open === 0) subscriber.complete();
+              },
+            }),
+          );
+          return () => subscriptions.forEach((s) => s.unsubscribe());
+        }),
     );
   }
 
@@ -267,34 +302,37 @@ export class KStream<K, V> {
    * ```
    */
   through<K2, V2>(operator: OperatorFunction<StreamRecord<K, V>, StreamRecord<K2, V2>>): KStream<K2, V2> {
-    return new KStream<K2, V2>('through', [this as KStream<unknown, unknown>], (ctx) =>
-      new Observable<Chunk<K2, V2>>((subscriber) => {
-        const input = new Subject<StreamRecord<K, V>>();
-        let pending: Element<K2, V2>[] | undefined;
-        const output = input.pipe(operator).subscribe({
-          next: (r) => (pending ? pending.push(r) : subscriber.next([r])),
-          error: (err) => subscriber.error(err),
-          complete: () => subscriber.complete(),
-        });
-        const upstream = this.chunks(ctx).subscribe({
-          next(chunk) {
-            const out: Element<K2, V2>[] = [];
-            pending = out;
-            for (const e of chunk) {
-              if (e instanceof Watermark) out.push(e);
-              else input.next(e);
-            }
-            pending = undefined;
-            if (out.length > 0) subscriber.next(out);
-          },
-          error: (err) => input.error(err),
-          complete: () => input.complete(),
-        });
-        return () => {
-          upstream.unsubscribe();
-          output.unsubscribe();
-        };
-      }),
+    return new KStream<K2, V2>(
+      'through',
+      [this as KStream<unknown, unknown>],
+      (ctx) =>
+        new Observable<Chunk<K2, V2>>((subscriber) => {
+          const input = new Subject<StreamRecord<K, V>>();
+          let pending: Element<K2, V2>[] | undefined;
+          const output = input.pipe(operator).subscribe({
+            next: (r) => (pending ? pending.push(r) : subscriber.next([r])),
+            error: (err) => subscriber.error(err),
+            complete: () => subscriber.complete(),
+          });
+          const upstream = this.chunks(ctx).subscribe({
+            next(chunk) {
+              const out: Element<K2, V2>[] = [];
+              pending = out;
+              for (const e of chunk) {
+                if (e instanceof Watermark) out.push(e);
+                else input.next(e);
+              }
+              pending = undefined;
+              if (out.length > 0) subscriber.next(out);
+            },
+            error: (err) => input.error(err),
+            complete: () => input.complete(),
+          });
+          return () => {
+            upstream.unsubscribe();
+            output.unsubscribe();
+          };
+        }),
     );
   }
 
@@ -302,7 +340,11 @@ export class KStream<K, V> {
   withWatermarks(options: WatermarkOptions, partitions?: readonly number[]): KStream<K, V> {
     return new KStream<K, V>('withWatermarks', [this as KStream<unknown, unknown>], (ctx) =>
       this.chunks(ctx).pipe(
-        withWatermarks<K, V>(options, { scheduler: ctx.scheduler, divert: ctx.divert, ...(partitions ? { partitions } : {}) }),
+        withWatermarks<K, V>(options, {
+          scheduler: ctx.scheduler,
+          divert: ctx.divert,
+          ...(partitions ? { partitions } : {}),
+        }),
       ),
     );
   }
@@ -369,12 +411,21 @@ export class KStream<K, V> {
   }
 
   /** @internal A stream derived from this one by a chunk operator. */
-  static derived<K, V>(name: string, parents: readonly KStream<unknown, unknown>[], build: Build<K, V>): KStream<K, V> {
+  static derived<K, V>(
+    name: string,
+    parents: readonly KStream<unknown, unknown>[],
+    build: Build<K, V>,
+  ): KStream<K, V> {
     return new KStream(name, parents, build);
   }
 
-  private derive<K2, V2>(name: string, step: (r: StreamRecord<K, V>, out: Element<K2, V2>[]) => void): KStream<K2, V2> {
-    return new KStream<K2, V2>(name, [this as KStream<unknown, unknown>], (ctx) => this.chunks(ctx).pipe(mapRecords(step)));
+  private derive<K2, V2>(
+    name: string,
+    step: (r: StreamRecord<K, V>, out: Element<K2, V2>[]) => void,
+  ): KStream<K2, V2> {
+    return new KStream<K2, V2>(name, [this as KStream<unknown, unknown>], (ctx) =>
+      this.chunks(ctx).pipe(mapRecords(step)),
+    );
   }
 }
 
@@ -389,15 +440,33 @@ export class WindowedKStream<K, V> {
    * Aggregates each key's records per window. Late records (all their windows closed) are diverted with
    * reason `late`, never dropped silently; closed windows release their state.
    */
-  aggregate<A, R>(aggregator: Aggregator<V, A, R>, options?: AggregateOptions<'final'>): KStream<K, WindowResult<R, 'final'>>;
-  aggregate<A, R>(aggregator: Aggregator<V, A, R>, options: AggregateOptions<'updates'>): KStream<K, WindowResult<R, 'updates'>>;
-  aggregate<A, R>(aggregator: Aggregator<V, A, R>, options: AggregateOptions<EmitMode> = {}): KStream<K, WindowResult<R>> {
+  aggregate<A, R>(
+    aggregator: Aggregator<V, A, R>,
+    options?: AggregateOptions<'final'>,
+  ): KStream<K, WindowResult<R, 'final'>>;
+  aggregate<A, R>(
+    aggregator: Aggregator<V, A, R>,
+    options: AggregateOptions<'updates'>,
+  ): KStream<K, WindowResult<R, 'updates'>>;
+  aggregate<A, R>(
+    aggregator: Aggregator<V, A, R>,
+    options: AggregateOptions<EmitMode> = {},
+  ): KStream<K, WindowResult<R>> {
     const mode = options.emit ?? 'final';
     const name = options.name ?? `${this.spec.kind}-window`;
     return KStream.derived<K, WindowResult<R>>(name, [this.stream as KStream<unknown, unknown>], (ctx) => {
       return this.stream
         .chunks(ctx)
-        .pipe(windowAggregate<K, V, A, R, EmitMode>(this.spec, aggregator, mode, ctx.divert, (probe) => ctx.register(name, probe), name));
+        .pipe(
+          windowAggregate<K, V, A, R, EmitMode>(
+            this.spec,
+            aggregator,
+            mode,
+            ctx.divert,
+            (probe) => ctx.register(name, probe),
+            name,
+          ),
+        );
     });
   }
 }

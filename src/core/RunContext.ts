@@ -1,4 +1,13 @@
-import { asyncScheduler, filter, Observable, ReplaySubject, share, Subject, take, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  filter,
+  Observable,
+  ReplaySubject,
+  share,
+  Subject,
+  take,
+  type SchedulerLike,
+} from 'rxjs';
 import type { Diverted } from './Chunk.js';
 
 /** What a stateful operator reports about the state it holds, for tests and metrics. */

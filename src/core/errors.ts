@@ -19,11 +19,7 @@ export interface Origin {
 
 /** Stable error codes. Never renamed; new codes are only added. */
 export type ErrorCode =
-  | 'CONFIG_INVALID'
-  | 'DECODE_FAILED'
-  | 'TIMESTAMP_INVALID'
-  | 'RECORD_LATE'
-  | 'RECORD_FROM_FUTURE';
+  'CONFIG_INVALID' | 'DECODE_FAILED' | 'TIMESTAMP_INVALID' | 'RECORD_LATE' | 'RECORD_FROM_FUTURE';
 
 export interface TributaryError {
   readonly _tag: 'TributaryError';

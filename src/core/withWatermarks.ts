@@ -37,16 +37,19 @@ export const withWatermarks =
         if (at === undefined || at >= timerAt) return;
         timer?.unsubscribe();
         timerAt = at;
-        timer = scheduler.schedule(() => {
-          timerAt = Infinity;
-          timer = undefined;
-          const w = tracker.tick(scheduler.now(), caughtUp());
-          if (w > emitted) {
-            emitted = w;
-            subscriber.next([new Watermark(w)]);
-          }
-          arm();
-        }, Math.max(0, at - scheduler.now()));
+        timer = scheduler.schedule(
+          () => {
+            timerAt = Infinity;
+            timer = undefined;
+            const w = tracker.tick(scheduler.now(), caughtUp());
+            if (w > emitted) {
+              emitted = w;
+              subscriber.next([new Watermark(w)]);
+            }
+            arm();
+          },
+          Math.max(0, at - scheduler.now()),
+        );
       };
 
       const input = source.subscribe({
@@ -64,13 +67,18 @@ export const withWatermarks =
             }
             if (tracker.isFromFuture(e.timestamp, now)) {
               runtime.divert(
-                new Diverted(e, 'future', {
-                  _tag: 'TributaryError',
-                  code: 'RECORD_FROM_FUTURE',
-                  message: `event time ${e.timestamp} is more than ${settings.maxFutureSkewMs} ms ahead of the clock (${now})`,
-                  retriable: false,
-                  ...(e.origin ? { origin: e.origin } : {}),
-                }, 'withWatermarks'),
+                new Diverted(
+                  e,
+                  'future',
+                  {
+                    _tag: 'TributaryError',
+                    code: 'RECORD_FROM_FUTURE',
+                    message: `event time ${e.timestamp} is more than ${settings.maxFutureSkewMs} ms ahead of the clock (${now})`,
+                    retriable: false,
+                    ...(e.origin ? { origin: e.origin } : {}),
+                  },
+                  'withWatermarks',
+                ),
               );
               continue;
             }

@@ -101,7 +101,12 @@ export class TestDriver<K, V, KO, VO> {
   }
 
   /** Sends one record. */
-  send(key: K, value: V, timestamp: number, options: { readonly partition?: number; readonly headers?: Headers } = {}): this {
+  send(
+    key: K,
+    value: V,
+    timestamp: number,
+    options: { readonly partition?: number; readonly headers?: Headers } = {},
+  ): this {
     return this.sendAll([{ key, value, timestamp, ...options }]);
   }
 

@@ -16,7 +16,13 @@ export type Duration = number | `${number}${DurationUnit}` | (string & {});
 
 export type DurationUnit = 'ms' | 's' | 'm' | 'h' | 'd';
 
-const UNIT_MS: Readonly<Record<DurationUnit, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Readonly<Record<DurationUnit, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
 
 /** Parses a duration into milliseconds; `field` names the configuration field in the error. */
@@ -38,7 +44,10 @@ export const toMillis = (input: Duration, field = 'duration'): E.Either<Tributar
   }
   if (text.length === 0 || matched !== text.length) {
     return E.left(
-      configError(field, `must be a duration like '500ms', '30s', '1m', '1h', '1d' or milliseconds, got '${input}'`),
+      configError(
+        field,
+        `must be a duration like '500ms', '30s', '1m', '1h', '1d' or milliseconds, got '${input}'`,
+      ),
     );
   }
   return E.right(Math.round(total));

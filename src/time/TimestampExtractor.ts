@@ -25,7 +25,10 @@ const check = (t: unknown): E.Either<TributaryError, number> =>
   typeof t === 'number' && Number.isFinite(t) && t >= 0 ? E.right(t) : E.left(invalid(t));
 
 /** The log's own timestamp (Kafka's record timestamp): the default. */
-export const kafkaTimestamp = <V>(): TimestampExtractor<V> => (_value, logTimestamp) => check(logTimestamp);
+export const kafkaTimestamp =
+  <V>(): TimestampExtractor<V> =>
+  (_value, logTimestamp) =>
+    check(logTimestamp);
 
 /** A field of the value, e.g. a trade's `T`. */
 export const fromField =

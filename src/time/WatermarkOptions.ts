@@ -26,9 +26,14 @@ export interface WatermarkOptions {
 }
 
 /** Validates watermark options; throws a `TributaryException` naming the bad field. */
-export const resolveWatermarkOptions = (options: WatermarkOptions = {}, field = 'watermark'): WatermarkSettings => {
+export const resolveWatermarkOptions = (
+  options: WatermarkOptions = {},
+  field = 'watermark',
+): WatermarkSettings => {
   const idleTimeoutMs =
-    options.idleTimeout === undefined ? undefined : unsafeToMillis(options.idleTimeout, `${field}.idleTimeout`);
+    options.idleTimeout === undefined
+      ? undefined
+      : unsafeToMillis(options.idleTimeout, `${field}.idleTimeout`);
   const idleClose = options.idleClose ?? false;
   if (idleClose && idleTimeoutMs === undefined) {
     raise(configError(`${field}.idleClose`, 'needs watermark.idleTimeout to be set'));
@@ -39,6 +44,8 @@ export const resolveWatermarkOptions = (options: WatermarkOptions = {}, field = 
     idleTimeoutMs,
     idleClose,
     maxFutureSkewMs:
-      options.maxFutureSkew === undefined ? undefined : unsafeToMillis(options.maxFutureSkew, `${field}.maxFutureSkew`),
+      options.maxFutureSkew === undefined
+        ? undefined
+        : unsafeToMillis(options.maxFutureSkew, `${field}.maxFutureSkew`),
   };
 };

@@ -49,7 +49,8 @@ export class WatermarkTracker {
   /** Adds partitions (e.g. on assignment); each holds the watermark back until it sees data or turns idle. */
   assign(partitions: readonly number[], now: number): void {
     for (const p of partitions) {
-      if (!this.partitions.has(p)) this.partitions.set(p, { maxTimestamp: -Infinity, lastActivity: now, idle: false });
+      if (!this.partitions.has(p))
+        this.partitions.set(p, { maxTimestamp: -Infinity, lastActivity: now, idle: false });
     }
     this.dirty = true;
   }

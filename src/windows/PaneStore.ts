@@ -34,7 +34,11 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
   ) {
     this.paneMs = gcd(sizeMs, advanceMs);
     const single = this.paneMs === sizeMs;
-    this.agg = (single || aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<V, unknown, R>;
+    this.agg = (single || aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<
+      V,
+      unknown,
+      R
+    >;
   }
 
   add(key: K, value: V, timestamp: number): boolean {
@@ -59,7 +63,11 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     this.schedule(key, state);
     if (this.mode === 'updates') {
       const lastStart = timestamp - (timestamp % adv);
-      for (let s = Math.max(this.firstStartContaining(timestamp), this.closedThrough + adv); s <= lastStart; s += adv) {
+      for (
+        let s = Math.max(this.firstStartContaining(timestamp), this.closedThrough + adv);
+        s <= lastStart;
+        s += adv
+      ) {
         this.emit('updates', key, s, s + this.sizeMs, this.windowResult(state, s));
       }
     }
@@ -130,7 +138,10 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
   }
 
   private schedule(key: K, state: KeyPanes<unknown>): void {
-    const nextStart = Math.max(this.firstStartContaining(state.starts[0]!), this.closedThrough + this.advanceMs);
+    const nextStart = Math.max(
+      this.firstStartContaining(state.starts[0]!),
+      this.closedThrough + this.advanceMs,
+    );
     const at = nextStart + this.sizeMs + this.graceMs;
     if (at < state.scheduledAt) {
       state.scheduledAt = at;

@@ -65,7 +65,8 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
       if (timestamp < merged.first) merged.first = timestamp;
       if (timestamp > merged.last) merged.last = timestamp;
     }
-    if (this.mode === 'updates') this.emit('updates', key, merged.first, merged.last + 1, this.agg.result(merged.acc));
+    if (this.mode === 'updates')
+      this.emit('updates', key, merged.first, merged.last + 1, this.agg.result(merged.acc));
     this.schedule(key, state);
     return true;
   }

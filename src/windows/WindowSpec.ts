@@ -69,7 +69,8 @@ export const tumbling = (size: Duration, options?: WindowOptions): TumblingWindo
 export const hopping = (size: Duration, advance: Duration, options?: WindowOptions): HoppingWindows => {
   const sizeMs = unsafePositiveMillis(size, 'hopping.size');
   const advanceMs = unsafePositiveMillis(advance, 'hopping.advance');
-  if (advanceMs > sizeMs) raise(configError('hopping.advance', `must not exceed the size (${sizeMs} ms), got ${advanceMs} ms`));
+  if (advanceMs > sizeMs)
+    raise(configError('hopping.advance', `must not exceed the size (${sizeMs} ms), got ${advanceMs} ms`));
   return { kind: 'hopping', sizeMs, advanceMs, graceMs: graceOf(options, 'hopping') };
 };
 

@@ -1,4 +1,4 @@
-import type { Aggregator } from './Aggregator.js';
+import type { Aggregator, AnyAggregator } from './Aggregator.js';
 
 /**
  * Built-in aggregators. Each takes an optional selector from the record value to the number it
@@ -74,7 +74,9 @@ interface Timed<T> {
 }
 
 /** The value of the earliest record by event time (the first to arrive among equal timestamps). */
-export const first = <V, T = V>(select: (value: V) => T = (v) => v as unknown as T): Aggregator<V, Timed<T>, T | undefined> => ({
+export const first = <V, T = V>(
+  select: (value: V) => T = (v) => v as unknown as T,
+): Aggregator<V, Timed<T>, T | undefined> => ({
   empty: () => ({ timestamp: Infinity, value: undefined }),
   add: (acc, v, timestamp) => {
     if (timestamp < acc.timestamp) {
@@ -88,7 +90,9 @@ export const first = <V, T = V>(select: (value: V) => T = (v) => v as unknown as
 });
 
 /** The value of the latest record by event time (the last to arrive among equal timestamps). */
-export const last = <V, T = V>(select: (value: V) => T = (v) => v as unknown as T): Aggregator<V, Timed<T>, T | undefined> => ({
+export const last = <V, T = V>(
+  select: (value: V) => T = (v) => v as unknown as T,
+): Aggregator<V, Timed<T>, T | undefined> => ({
   empty: () => ({ timestamp: -Infinity, value: undefined }),
   add: (acc, v, timestamp) => {
     if (timestamp >= acc.timestamp) {
@@ -123,12 +127,20 @@ interface CandleAcc {
 }
 
 /** Open, high, low, close and volume of trades. */
-export const ohlcv = <V>(select: { readonly price: Selector<V>; readonly volume: Selector<V> }): Aggregator<
-  V,
-  CandleAcc,
-  Candle
-> => ({
-  empty: () => ({ openAt: Infinity, open: NaN, closeAt: -Infinity, close: NaN, high: -Infinity, low: Infinity, volume: 0, trades: 0 }),
+export const ohlcv = <V>(select: {
+  readonly price: Selector<V>;
+  readonly volume: Selector<V>;
+}): Aggregator<V, CandleAcc, Candle> => ({
+  empty: () => ({
+    openAt: Infinity,
+    open: NaN,
+    closeAt: -Infinity,
+    close: NaN,
+    high: -Infinity,
+    low: Infinity,
+    volume: 0,
+    trades: 0,
+  }),
   add: (acc, v, timestamp) => {
     const price = select.price(v);
     if (timestamp < acc.openAt) {
@@ -160,15 +172,25 @@ export const ohlcv = <V>(select: { readonly price: Selector<V>; readonly volume:
     a.trades += b.trades;
     return a;
   },
-  result: (acc) => ({ open: acc.open, high: acc.high, low: acc.low, close: acc.close, volume: acc.volume, trades: acc.trades }),
+  result: (acc) => ({
+    open: acc.open,
+    high: acc.high,
+    low: acc.low,
+    close: acc.close,
+    volume: acc.volume,
+    trades: acc.trades,
+  }),
 });
 
+/** The result type of each aggregator in a record of aggregators. */
+type Results<V, S extends Record<string, AnyAggregator<V, unknown>>> = {
+  readonly [P in keyof S]: S[P] extends AnyAggregator<V, infer R> ? R : never;
+};
+
 /** Several aggregations over the same records at once; the result has the same field names. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const combine = <V, S extends Record<string, Aggregator<V, any, unknown>>>(
+export const combine = <V, S extends Record<string, AnyAggregator<V, unknown>>>(
   parts: S,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Aggregator<V, unknown[], { readonly [P in keyof S]: S[P] extends Aggregator<V, any, infer R> ? R : never }> => {
+): Aggregator<V, unknown[], Results<V, S>> => {
   const names = Object.keys(parts);
   const aggs = names.map((n) => parts[n]!);
   const mergeable = aggs.every((a) => a.merge !== undefined);
@@ -189,8 +211,7 @@ export const combine = <V, S extends Record<string, Aggregator<V, any, unknown>>
     result: (accs) => {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < aggs.length; i++) out[names[i]!] = aggs[i]!.result(accs[i]);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      return out as any;
+      return out as Results<V, S>;
     },
   };
 };

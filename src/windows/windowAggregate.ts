@@ -50,18 +50,28 @@ export const windowAggregate =
       let out: Element<K, WindowResult<R, E>>[] = [];
       let watermark = -Infinity;
       const emit: EmitWindow<K, R> = (emitted, key, start, end, value) => {
-        out.push({ key, value: { emit: emitted as E, window: { start, end }, value }, timestamp: end - 1, headers: NO_HEADERS });
+        out.push({
+          key,
+          value: { emit: emitted as E, window: { start, end }, value },
+          timestamp: end - 1,
+          headers: NO_HEADERS,
+        });
       };
       const store = createWindowStore<K, V, A, R>(spec, aggregator, mode, emit);
       register(store);
       const late = (r: StreamRecord<K, V>): Diverted =>
-        new Diverted(r, 'late', {
-          _tag: 'TributaryError',
-          code: 'RECORD_LATE',
-          message: `record at ${r.timestamp} is late: every ${spec.kind} window containing it closed (watermark ${watermark})`,
-          retriable: false,
-          ...(r.origin ? { origin: r.origin } : {}),
-        }, name);
+        new Diverted(
+          r,
+          'late',
+          {
+            _tag: 'TributaryError',
+            code: 'RECORD_LATE',
+            message: `record at ${r.timestamp} is late: every ${spec.kind} window containing it closed (watermark ${watermark})`,
+            retriable: false,
+            ...(r.origin ? { origin: r.origin } : {}),
+          },
+          name,
+        );
       return source.subscribe({
         next(chunk) {
           for (const e of chunk) {
