@@ -31,3 +31,13 @@ export class Diverted {
 
 export type Element<K, V> = StreamRecord<K, V> | Watermark;
 export type Chunk<K, V> = readonly Element<K, V>[];
+
+/**
+ * Appends a watermark to a chunk being built. A watermark directly after another supersedes it (no record
+ * lies between them to be judged by the earlier one), so it replaces it instead of adding a marker.
+ */
+export const pushWatermark = <K, V>(out: Element<K, V>[], watermark: Watermark): void => {
+  const last = out.length - 1;
+  if (last >= 0 && out[last] instanceof Watermark) out[last] = watermark;
+  else out.push(watermark);
+};

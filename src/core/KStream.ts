@@ -4,7 +4,7 @@ import { windowAggregate } from '../windows/windowAggregate.js';
 import type { EmitMode, WindowResult } from '../windows/WindowResult.js';
 import type { WindowSpec } from '../windows/WindowSpec.js';
 import type { WatermarkOptions } from '../time/WatermarkOptions.js';
-import { Watermark, type Chunk, type Element } from './Chunk.js';
+import { pushWatermark, Watermark, type Chunk, type Element } from './Chunk.js';
 import { RunContext } from './RunContext.js';
 import type { Headers, StreamRecord } from './StreamRecord.js';
 import { withWatermarks } from './withWatermarks.js';
@@ -47,7 +47,7 @@ const mapRecords =
           const out: Element<K2, V2>[] = [];
           for (let i = 0; i < chunk.length; i++) {
             const e = chunk[i]!;
-            if (e instanceof Watermark) out.push(e);
+            if (e instanceof Watermark) pushWatermark(out, e);
             else step(e, out);
           }
           if (out.length > 0) subscriber.next(out);
@@ -319,7 +319,7 @@ export class KStream<K, V> {
               const out: Element<K2, V2>[] = [];
               pending = out;
               for (const e of chunk) {
-                if (e instanceof Watermark) out.push(e);
+                if (e instanceof Watermark) pushWatermark(out, e);
                 else input.next(e);
               }
               pending = undefined;

@@ -30,6 +30,8 @@ export class WatermarkTracker {
   private watermark = -Infinity;
   private lastRecordAt: number;
   private dirty = false;
+  private lastPartition = NaN;
+  private lastState: PartitionState | undefined;
 
   constructor(
     private readonly settings: WatermarkSettings,
@@ -58,6 +60,8 @@ export class WatermarkTracker {
   /** Removes partitions (e.g. on revocation). */
   revoke(partitions: readonly number[]): void {
     for (const p of partitions) this.partitions.delete(p);
+    this.lastPartition = NaN;
+    this.lastState = undefined;
     this.dirty = true;
   }
 
@@ -71,12 +75,15 @@ export class WatermarkTracker {
    * {@link isFromFuture} first: a rejected record must not be observed.
    */
   observe(partition: number, timestamp: number, now: number): number {
-    let state = this.partitions.get(partition);
+    // Batches come from one partition at a time: skip the map lookup for a run of the same partition.
+    let state = partition === this.lastPartition ? this.lastState : this.partitions.get(partition);
     if (state === undefined) {
       state = { maxTimestamp: -Infinity, lastActivity: now, idle: false };
       this.partitions.set(partition, state);
       this.dirty = true;
     }
+    this.lastPartition = partition;
+    this.lastState = state;
     state.lastActivity = now;
     this.lastRecordAt = now;
     if (state.idle) {

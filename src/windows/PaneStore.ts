@@ -57,10 +57,11 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
       if (starts[i] !== paneStart) {
         starts.splice(i, 0, paneStart);
         accs.splice(i, 0, this.agg.empty());
+        // Only a new first pane can make the key's next close earlier.
+        if (i === 0) this.schedule(key, state);
       }
     }
     accs[i] = this.agg.add(accs[i], value, timestamp);
-    this.schedule(key, state);
     if (this.mode === 'updates') {
       const lastStart = timestamp - (timestamp % adv);
       for (

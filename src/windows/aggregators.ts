@@ -182,15 +182,22 @@ export const ohlcv = <V>(select: {
   }),
 });
 
+/** Named aggregators over the same records; `any` lets each part keep its own value type until combined. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Parts = Record<string, AnyAggregator<any, unknown>>;
+
 /** The result type of each aggregator in a record of aggregators. */
-type Results<V, S extends Record<string, AnyAggregator<V, unknown>>> = {
-  readonly [P in keyof S]: S[P] extends AnyAggregator<V, infer R> ? R : never;
+type Results<S extends Parts> = {
+  readonly [P in keyof S]: S[P] extends AnyAggregator<never, infer R> ? R : never;
 };
 
+/** The value type every part accepts: the intersection of the parts' value types. */
+type InputOf<S extends Parts> = [S[keyof S]] extends [{ readonly add: (acc: never, value: infer V, t: number) => unknown }]
+  ? V
+  : never;
+
 /** Several aggregations over the same records at once; the result has the same field names. */
-export const combine = <V, S extends Record<string, AnyAggregator<V, unknown>>>(
-  parts: S,
-): Aggregator<V, unknown[], Results<V, S>> => {
+export const combine = <S extends Parts>(parts: S): Aggregator<InputOf<S>, unknown[], Results<S>> => {
   const names = Object.keys(parts);
   const aggs = names.map((n) => parts[n]!);
   const mergeable = aggs.every((a) => a.merge !== undefined);
@@ -211,7 +218,7 @@ export const combine = <V, S extends Record<string, AnyAggregator<V, unknown>>>(
     result: (accs) => {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < aggs.length; i++) out[names[i]!] = aggs[i]!.result(accs[i]);
-      return out as Results<V, S>;
+      return out as Results<S>;
     },
   };
 };

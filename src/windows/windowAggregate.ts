@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { Diverted, Watermark, type Chunk, type Element } from '../core/Chunk.js';
+import { Diverted, pushWatermark, Watermark, type Chunk, type Element } from '../core/Chunk.js';
 import type { StateProbe } from '../core/RunContext.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
 import type { Aggregator } from './Aggregator.js';
@@ -79,7 +79,7 @@ export const windowAggregate =
               if (e.time > watermark) {
                 watermark = e.time;
                 store.advance(watermark);
-                out.push(e);
+                pushWatermark(out, e);
               }
             } else if (!store.add(e.key, e.value, e.timestamp)) divert(late(e));
           }

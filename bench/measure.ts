@@ -1,0 +1,58 @@
+/** One benchmark row: throughput, CPU cost and latency percentiles of one timed run. */
+export interface Measurement {
+  readonly name: string;
+  readonly records: number;
+  readonly seconds: number;
+  readonly recordsPerSecond: number;
+  /** User + system CPU seconds spent per million records. */
+  readonly cpuSecondsPerMillion: number;
+  /** Latency percentiles in ms (p50, p99, max) of whatever unit the run timed. */
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** Nearest-rank percentile of ascending `sorted`. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** Times `run` (wall clock and CPU); `run` returns the latencies it observed, in ms. */
+export function measure(name: string, records: number, run: () => readonly number[]): Measurement {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const latencies = [...run()].sort((a, b) => a - b);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return {
+    name,
+    records,
+    seconds,
+    recordsPerSecond: records / seconds,
+    cpuSecondsPerMillion: (used.user + used.system) / 1e6 / (records / 1e6),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+  };
+}
+
+/** Prints measurements as an aligned table on stdout. */
+export function printTable(rows: readonly Measurement[], footnote?: string): void {
+  const header = ['benchmark', 'records', 'records/s', 'CPU-s / M records', 'p50 ms', 'p99 ms', 'max ms'];
+  const cells = rows.map((r) => [
+    r.name,
+    r.records.toLocaleString('en-US'),
+    Math.round(r.recordsPerSecond).toLocaleString('en-US'),
+    r.cpuSecondsPerMillion.toFixed(3),
+    r.p50.toFixed(3),
+    r.p99.toFixed(3),
+    r.max.toFixed(3),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) =>
+    c.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  for (const c of cells) process.stdout.write(`${line(c)}\n`);
+  if (footnote) process.stdout.write(`${footnote}\n`);
+}
