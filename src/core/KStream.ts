@@ -37,25 +37,58 @@ export interface AggregateOptions<E extends EmitMode> {
 
 type Build<K, V> = (ctx: RunContext) => Observable<Chunk<K, V>>;
 
-/** Applies `step` to every record of every chunk; watermarks pass through in place. */
-const mapRecords =
-  <K, V, K2, V2>(step: (r: StreamRecord<K, V>, out: Element<K2, V2>[]) => void) =>
+/**
+ * A stateless operator: given where its output records go, the function that takes one input record.
+ * Consecutive stages run as one chain in one pass over each chunk (operator chaining), so a record goes
+ * from `filter` to `selectKey` by a function call, without an intermediate chunk.
+ */
+type Stage<K, V, K2, V2> = (next: (r: StreamRecord<K2, V2>) => void) => (r: StreamRecord<K, V>) => void;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyStage = Stage<any, any, any, any>;
+
+/** Runs a chain of stages over every record of every chunk; watermarks pass through in place. */
+const runStages =
+  <K, V, K2, V2>(stages: readonly AnyStage[]) =>
   (source: Observable<Chunk<K, V>>): Observable<Chunk<K2, V2>> =>
-    new Observable((subscriber) =>
-      source.subscribe({
+    new Observable((subscriber) => {
+      let out: Element<K2, V2>[] = [];
+      const sink = (r: StreamRecord<K2, V2>): void => {
+        out.push(r);
+      };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const push: (r: StreamRecord<K, V>) => void = stages.reduceRight<(r: any) => void>(
+        (next, stage) => stage(next),
+        sink,
+      );
+      return source.subscribe({
         next(chunk) {
-          const out: Element<K2, V2>[] = [];
           for (let i = 0; i < chunk.length; i++) {
             const e = chunk[i]!;
             if (e instanceof Watermark) pushWatermark(out, e);
-            else step(e, out);
+            else push(e);
           }
-          if (out.length > 0) subscriber.next(out);
+          if (out.length > 0) {
+            const ready = out;
+            out = [];
+            subscriber.next(ready);
+          }
         },
         error: (err) => subscriber.error(err),
         complete: () => subscriber.complete(),
-      }),
-    );
+      });
+    });
+
+/** A record with the same origin as `from` (records from a log keep it through every operator). */
+const derived = <K, V>(
+  from: StreamRecord<unknown, unknown>,
+  key: K,
+  value: V,
+  timestamp: number,
+  headers: Headers,
+): StreamRecord<K, V> =>
+  from.origin === undefined
+    ? { key, value, timestamp, headers }
+    : { key, value, timestamp, headers, origin: from.origin };
 
 /**
  * A stream of keyed, timestamped records: a description of a pipeline, built once per run.
@@ -76,11 +109,18 @@ const mapRecords =
  * ```
  */
 export class KStream<K, V> {
+  /** How many operators consume this stream; a stateless stream with one consumer is chained into it. */
+  private consumers = 0;
+
   private constructor(
     private readonly name: string,
     private readonly parents: readonly KStream<unknown, unknown>[],
     private readonly build: Build<K, V>,
-  ) {}
+    /** Set on stateless operators, which can be chained. */
+    private readonly stage?: AnyStage,
+  ) {
+    for (const parent of parents) parent.consumers++;
+  }
 
   // ----- sources --------------------------------------------------------------------------------------
 
@@ -147,26 +187,16 @@ export class KStream<K, V> {
 
   /** Replaces key and value (and optionally timestamp or headers); origin is kept. */
   map<K2, V2>(f: (record: StreamRecord<K, V>) => KeyValue<K2, V2>): KStream<K2, V2> {
-    return this.derive('map', (r, out) => {
+    return this.derive<K2, V2>('map', (next) => (r) => {
       const kv = f(r);
-      out.push({
-        key: kv.key,
-        value: kv.value,
-        timestamp: kv.timestamp ?? r.timestamp,
-        headers: kv.headers ?? r.headers,
-        ...(r.origin ? { origin: r.origin } : {}),
-      });
+      next(derived(r, kv.key, kv.value, kv.timestamp ?? r.timestamp, kv.headers ?? r.headers));
     });
   }
 
   /** Replaces the value. */
   mapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => V2): KStream<K, V2> {
-    return this.derive('mapValues', (r, out) => {
-      out.push(
-        r.origin
-          ? { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers, origin: r.origin }
-          : { key: r.key, value: f(r.value, r), timestamp: r.timestamp, headers: r.headers },
-      );
+    return this.derive<K, V2>('mapValues', (next) => (r) => {
+      next(derived(r, r.key, f(r.value, r), r.timestamp, r.headers));
     });
   }
 
@@ -174,55 +204,39 @@ export class KStream<K, V> {
   filter<V2 extends V>(predicate: (value: V, record: StreamRecord<K, V>) => value is V2): KStream<K, V2>;
   filter(predicate: (value: V, record: StreamRecord<K, V>) => boolean): KStream<K, V>;
   filter(predicate: (value: V, record: StreamRecord<K, V>) => boolean): KStream<K, V> {
-    return this.derive<K, V>('filter', (r, out) => {
-      if (predicate(r.value, r)) out.push(r);
+    return this.derive<K, V>('filter', (next) => (r) => {
+      if (predicate(r.value, r)) next(r);
     });
   }
 
   /** Replaces each record by zero or more records. */
   flatMap<K2, V2>(f: (record: StreamRecord<K, V>) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
-    return this.derive('flatMap', (r, out) => {
+    return this.derive<K2, V2>('flatMap', (next) => (r) => {
       for (const kv of f(r)) {
-        out.push({
-          key: kv.key,
-          value: kv.value,
-          timestamp: kv.timestamp ?? r.timestamp,
-          headers: kv.headers ?? r.headers,
-          ...(r.origin ? { origin: r.origin } : {}),
-        });
+        next(derived(r, kv.key, kv.value, kv.timestamp ?? r.timestamp, kv.headers ?? r.headers));
       }
     });
   }
 
   /** Replaces each value by zero or more values, keeping key and timestamp. */
   flatMapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => Iterable<V2>): KStream<K, V2> {
-    return this.derive('flatMapValues', (r, out) => {
-      for (const value of f(r.value, r)) out.push({ ...r, value });
+    return this.derive<K, V2>('flatMapValues', (next) => (r) => {
+      for (const value of f(r.value, r)) next(derived(r, r.key, value, r.timestamp, r.headers));
     });
   }
 
   /** Sets the key, which windowed aggregations group by. */
   selectKey<K2>(f: (value: V, record: StreamRecord<K, V>) => K2): KStream<K2, V> {
-    return this.derive('selectKey', (r, out) => {
-      out.push(
-        r.origin
-          ? {
-              key: f(r.value, r),
-              value: r.value,
-              timestamp: r.timestamp,
-              headers: r.headers,
-              origin: r.origin,
-            }
-          : { key: f(r.value, r), value: r.value, timestamp: r.timestamp, headers: r.headers },
-      );
+    return this.derive<K2, V>('selectKey', (next) => (r) => {
+      next(derived(r, f(r.value, r), r.value, r.timestamp, r.headers));
     });
   }
 
   /** Calls `f` for each record (logging, metrics) and passes it on unchanged. */
   peek(f: (record: StreamRecord<K, V>) => void): KStream<K, V> {
-    return this.derive<K, V>('peek', (r, out) => {
+    return this.derive<K, V>('peek', (next) => (r) => {
       f(r);
-      out.push(r);
+      next(r);
     });
   }
 
@@ -419,12 +433,24 @@ export class KStream<K, V> {
     return new KStream(name, parents, build);
   }
 
-  private derive<K2, V2>(
-    name: string,
-    step: (r: StreamRecord<K, V>, out: Element<K2, V2>[]) => void,
-  ): KStream<K2, V2> {
-    return new KStream<K2, V2>(name, [this as KStream<unknown, unknown>], (ctx) =>
-      this.chunks(ctx).pipe(mapRecords(step)),
+  /**
+   * A stateless operator on this stream. When it is built, it chains itself with the stateless operators
+   * above it that feed nothing else, so the whole chain runs in one pass over each chunk.
+   */
+  private derive<K2, V2>(name: string, stage: Stage<K, V, K2, V2>): KStream<K2, V2> {
+    return new KStream<K2, V2>(
+      name,
+      [this as KStream<unknown, unknown>],
+      (ctx) => {
+        const stages: AnyStage[] = [stage];
+        let upstream = this as KStream<unknown, unknown>;
+        while (upstream.stage !== undefined && upstream.consumers === 1) {
+          stages.unshift(upstream.stage);
+          upstream = upstream.parents[0]!;
+        }
+        return upstream.chunks(ctx).pipe(runStages<unknown, unknown, K2, V2>(stages));
+      },
+      stage,
     );
   }
 }

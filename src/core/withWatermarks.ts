@@ -1,5 +1,6 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { resolveWatermarkOptions, type WatermarkOptions } from '../time/WatermarkOptions.js';
+import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
 import { WatermarkTracker } from '../time/WatermarkTracker.js';
 import { Diverted, Watermark, type Chunk, type Element } from './Chunk.js';
 import { partitionOf } from './StreamRecord.js';
@@ -63,6 +64,12 @@ export const withWatermarks =
                 emitted = w;
                 out.push(new Watermark(w));
               }
+              continue;
+            }
+            if (!isValidTimestamp(e.timestamp)) {
+              runtime.divert(
+                new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), 'withWatermarks'),
+              );
               continue;
             }
             if (tracker.isFromFuture(e.timestamp, now)) {

@@ -32,6 +32,15 @@ export const toMillis = (input: Duration, field = 'duration'): E.Either<Tributar
       ? E.right(input)
       : E.left(configError(field, `must be a non-negative number of milliseconds, got ${String(input)}`));
   }
+  // Configuration read from JSON, YAML or the environment is not type-checked: reject, never crash.
+  if (typeof input !== 'string') {
+    return E.left(
+      configError(
+        field,
+        `must be a duration like '30s' or milliseconds, got ${JSON.stringify(input) ?? String(input)}`,
+      ),
+    );
+  }
   const text = input.trim();
   let total = 0;
   PART.lastIndex = 0;

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type { TributaryError } from '../core/errors.js';
+import type { Origin, TributaryError } from '../core/errors.js';
 
 /**
  * Reads a record's event time (ms since the epoch) from its value and its log timestamp. A missing,
@@ -14,15 +14,21 @@ import type { TributaryError } from '../core/errors.js';
  */
 export type TimestampExtractor<V> = (value: V, logTimestamp: number) => E.Either<TributaryError, number>;
 
-const invalid = (what: unknown): TributaryError => ({
+/** The error of a record whose event time is missing, negative or not a finite number. */
+export const invalidTimestamp = (what: unknown, origin?: Origin): TributaryError => ({
   _tag: 'TributaryError',
   code: 'TIMESTAMP_INVALID',
   message: `event time must be a finite, non-negative number of milliseconds, got ${JSON.stringify(what) ?? String(what)}`,
   retriable: false,
+  ...(origin ? { origin } : {}),
 });
 
+/** Whether `t` can be an event time. */
+export const isValidTimestamp = (t: unknown): t is number =>
+  typeof t === 'number' && Number.isFinite(t) && t >= 0;
+
 const check = (t: unknown): E.Either<TributaryError, number> =>
-  typeof t === 'number' && Number.isFinite(t) && t >= 0 ? E.right(t) : E.left(invalid(t));
+  isValidTimestamp(t) ? E.right(t) : E.left(invalidTimestamp(t));
 
 /** The log's own timestamp (Kafka's record timestamp): the default. */
 export const kafkaTimestamp =
@@ -37,6 +43,6 @@ export const fromField =
     try {
       return check(select(value));
     } catch (cause) {
-      return E.left({ ...invalid(undefined), cause });
+      return E.left({ ...invalidTimestamp(undefined), cause });
     }
   };

@@ -49,7 +49,8 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
       state = new KeyPanes();
       this.keys.set(key, state);
     }
-    const paneStart = timestamp - (timestamp % this.paneMs);
+    // Division beats `%`, which is a slow floating-point remainder for epoch-millisecond doubles.
+    const paneStart = Math.floor(timestamp / this.paneMs) * this.paneMs;
     const { starts, accs } = state;
     let i = starts.length - 1;
     if (i < 0 || starts[i] !== paneStart) {
@@ -63,7 +64,7 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     }
     accs[i] = this.agg.add(accs[i], value, timestamp);
     if (this.mode === 'updates') {
-      const lastStart = timestamp - (timestamp % adv);
+      const lastStart = Math.floor(timestamp / adv) * adv;
       for (
         let s = Math.max(this.firstStartContaining(timestamp), this.closedThrough + adv);
         s <= lastStart;

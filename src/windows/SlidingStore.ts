@@ -41,13 +41,16 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
       state = new KeySliding<V, A>();
       this.keys.set(key, state);
     }
-    const { times, values, starts, accs } = state;
-    const updates = this.mode === 'updates';
+    const { times, values, starts } = state;
 
-    // Existing open windows containing the record.
+    // Kafka Streams puts a record earlier than D into the window [0, D] and updates that window last
+    // (`processEarly`); any other record's left window is created after its predecessor's right window.
+    const early = timestamp < d;
+
+    // Existing open windows containing the record, by start.
     for (let i = lowerBound(starts, timestamp - d); i < starts.length && starts[i]! <= timestamp; i++) {
-      accs[i] = this.agg.add(accs[i]!, value, timestamp);
-      if (updates) this.emit('updates', key, starts[i]!, starts[i]! + d + 1, this.agg.result(accs[i]!));
+      if (early && starts[i] === 0) continue;
+      this.addTo(key, state, i, value, timestamp);
     }
 
     const at = upperBound(times, timestamp);
@@ -55,13 +58,19 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     values.splice(at, 0, value);
 
     const lower = lowerBound(times, timestamp);
-    if (lower > 0) {
-      const previous = times[lower - 1]!;
-      if (timestamp <= previous + 1 + d) this.create(key, state, previous + 1);
-    }
-    this.create(key, state, timestamp < d ? 0 : timestamp - d);
+    const previous = lower > 0 ? times[lower - 1]! : undefined;
     const next = upperBound(times, timestamp);
-    if (next < times.length && times[next]! <= timestamp + 1 + d) this.create(key, state, timestamp + 1);
+    const hasRight = next < times.length && times[next]! <= timestamp + 1 + d;
+    if (early) {
+      if (hasRight) this.create(key, state, timestamp + 1);
+      if (previous !== undefined) this.create(key, state, previous + 1);
+      if (starts[0] === 0) this.addTo(key, state, 0, value, timestamp);
+      else this.create(key, state, 0);
+    } else {
+      if (previous !== undefined && timestamp <= previous + 1 + d) this.create(key, state, previous + 1);
+      this.create(key, state, timestamp - d);
+      if (hasRight) this.create(key, state, timestamp + 1);
+    }
     this.schedule(key, state);
     return true;
   }
@@ -102,6 +111,21 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     values.splice(0, evict);
     if (starts.length === 0 && times.length === 0) this.keys.delete(key);
     else this.schedule(key, state);
+  }
+
+  /** Adds a record to the open window at `index`. */
+  private addTo(key: K, state: KeySliding<V, A>, index: number, value: V, timestamp: number): void {
+    const { starts, accs } = state;
+    accs[index] = this.agg.add(accs[index]!, value, timestamp);
+    if (this.mode === 'updates') {
+      this.emit(
+        'updates',
+        key,
+        starts[index]!,
+        starts[index]! + this.diffMs + 1,
+        this.agg.result(accs[index]!),
+      );
+    }
   }
 
   private create(key: K, state: KeySliding<V, A>, start: number): void {

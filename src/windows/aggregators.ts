@@ -192,7 +192,9 @@ type Results<S extends Parts> = {
 };
 
 /** The value type every part accepts: the intersection of the parts' value types. */
-type InputOf<S extends Parts> = [S[keyof S]] extends [{ readonly add: (acc: never, value: infer V, t: number) => unknown }]
+type InputOf<S extends Parts> = [S[keyof S]] extends [
+  { readonly add: (acc: never, value: infer V, t: number) => unknown },
+]
   ? V
   : never;
 

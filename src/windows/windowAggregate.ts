@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import { Diverted, pushWatermark, Watermark, type Chunk, type Element } from '../core/Chunk.js';
 import type { StateProbe } from '../core/RunContext.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
+import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
 import type { Aggregator } from './Aggregator.js';
 import { PaneStore } from './PaneStore.js';
 import { SessionStore } from './SessionStore.js';
@@ -81,6 +82,9 @@ export const windowAggregate =
                 store.advance(watermark);
                 pushWatermark(out, e);
               }
+            } else if (!isValidTimestamp(e.timestamp)) {
+              // A `map` upstream may have set it: such a record has no place in event time.
+              divert(new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), name));
             } else if (!store.add(e.key, e.value, e.timestamp)) divert(late(e));
           }
           if (out.length > 0) {
