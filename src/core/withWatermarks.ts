@@ -103,7 +103,7 @@ export const withWatermarks =
           subscriber.error(err);
         },
         complete() {
-          subscriber.next([new Watermark(Infinity)]);
+          if (emitted < Infinity) subscriber.next([new Watermark(Infinity)]);
           subscriber.complete();
         },
       });
