@@ -5,6 +5,7 @@ import type { EmitMode, WindowResult } from '../windows/WindowResult.js';
 import type { WindowSpec } from '../windows/WindowSpec.js';
 import type { WatermarkOptions } from '../time/WatermarkOptions.js';
 import { pushWatermark, Watermark, type Chunk, type Element } from './Chunk.js';
+import { operatorFailed, TributaryException } from './errors.js';
 import { RunContext } from './RunContext.js';
 import type { Headers, StreamRecord } from './StreamRecord.js';
 import { withWatermarks } from './withWatermarks.js';
@@ -48,7 +49,7 @@ type AnyStage = Stage<any, any, any, any>;
 
 /** Runs a chain of stages over every record of every chunk; watermarks pass through in place. */
 const runStages =
-  <K, V, K2, V2>(stages: readonly AnyStage[]) =>
+  <K, V, K2, V2>(name: string, stages: readonly AnyStage[]) =>
   (source: Observable<Chunk<K, V>>): Observable<Chunk<K2, V2>> =>
     new Observable((subscriber) => {
       let out: Element<K2, V2>[] = [];
@@ -62,10 +63,17 @@ const runStages =
       );
       return source.subscribe({
         next(chunk) {
-          for (let i = 0; i < chunk.length; i++) {
-            const e = chunk[i]!;
-            if (e instanceof Watermark) pushWatermark(out, e);
-            else push(e);
+          let i = 0;
+          try {
+            for (; i < chunk.length; i++) {
+              const e = chunk[i]!;
+              if (e instanceof Watermark) pushWatermark(out, e);
+              else push(e);
+            }
+          } catch (cause) {
+            const failed = chunk[i] as StreamRecord<K, V>;
+            subscriber.error(new TributaryException(operatorFailed(name, cause, failed.origin)));
+            return;
           }
           if (out.length > 0) {
             const ready = out;
@@ -443,12 +451,14 @@ export class KStream<K, V> {
       [this as KStream<unknown, unknown>],
       (ctx) => {
         const stages: AnyStage[] = [stage];
+        const names = [name];
         let upstream = this as KStream<unknown, unknown>;
         while (upstream.stage !== undefined && upstream.consumers === 1) {
           stages.unshift(upstream.stage);
+          names.unshift(upstream.name);
           upstream = upstream.parents[0]!;
         }
-        return upstream.chunks(ctx).pipe(runStages<unknown, unknown, K2, V2>(stages));
+        return upstream.chunks(ctx).pipe(runStages<unknown, unknown, K2, V2>(names.join(' → '), stages));
       },
       stage,
     );

@@ -19,7 +19,12 @@ export interface Origin {
 
 /** Stable error codes. Never renamed; new codes are only added. */
 export type ErrorCode =
-  'CONFIG_INVALID' | 'DECODE_FAILED' | 'TIMESTAMP_INVALID' | 'RECORD_LATE' | 'RECORD_FROM_FUTURE';
+  | 'CONFIG_INVALID'
+  | 'DECODE_FAILED'
+  | 'TIMESTAMP_INVALID'
+  | 'RECORD_LATE'
+  | 'RECORD_FROM_FUTURE'
+  | 'OPERATOR_FAILED';
 
 export interface TributaryError {
   readonly _tag: 'TributaryError';
@@ -55,3 +60,18 @@ export class TributaryException extends Error {
 export const raise = (error: TributaryError): never => {
   throw new TributaryException(error);
 };
+
+/**
+ * A user function given to an operator (`map`, `filter`, an aggregator, …) threw. The stream fails with a
+ * {@link TributaryException} carrying this error, so no record is lost without a trace.
+ */
+export const operatorFailed = (operator: string, cause: unknown, origin?: Origin): TributaryError => ({
+  _tag: 'TributaryError',
+  code: 'OPERATOR_FAILED',
+  message: `operator ${operator} failed${origin ? ` on ${origin.topic}/${origin.partition}@${origin.offset}` : ''}: ${
+    cause instanceof Error ? cause.message : String(cause)
+  }`,
+  retriable: false,
+  ...(origin ? { origin } : {}),
+  cause,
+});

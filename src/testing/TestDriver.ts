@@ -165,9 +165,9 @@ export class TestDriver<K, V, KO, VO> {
     return this.outputs.map((r) => r.value);
   }
 
-  /** Diverted records of reason `late`, as the records sent. */
-  late(): StreamRecord<K, V>[] {
-    return this.diverted.filter((d) => d.reason === 'late').map((d) => d.record as StreamRecord<K, V>);
+  /** Diverted records of reason `late`, as the operator that diverted them saw them (e.g. after `selectKey`). */
+  late(): StreamRecord<unknown, unknown>[] {
+    return this.diverted.filter((d) => d.reason === 'late').map((d) => d.record);
   }
 
   /** Entries held by the pipeline's stateful operators (zero once every window has closed). */

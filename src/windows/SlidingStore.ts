@@ -18,7 +18,9 @@ class KeySliding<V, A> {
  * `D + 1`, its right window `[t + 1, t + 1 + D]`. A window that would be created already closed is not
  * created. A new window starts from every counted record in its range, so a record counts in every open
  * window that contains it, whenever that window is created. Updates follow Kafka Streams' order: existing
- * windows by start, the previous record's right window, the new left window, the new right window.
+ * windows by descending start, the previous record's right window, the new left window, the new right
+ * window; for a record earlier than `D`, existing windows by ascending start, its right window, the
+ * previous record's right window, and the window `[0, D]` last.
  */
 export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
   private readonly keys = new Map<K, KeySliding<V, A>>();
@@ -47,10 +49,14 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     // (`processEarly`); any other record's left window is created after its predecessor's right window.
     const early = timestamp < d;
 
-    // Existing open windows containing the record, by start.
-    for (let i = lowerBound(starts, timestamp - d); i < starts.length && starts[i]! <= timestamp; i++) {
-      if (early && starts[i] === 0) continue;
-      this.addTo(key, state, i, value, timestamp);
+    // Existing open windows containing the record: Kafka Streams updates them by descending start (its
+    // default stores iterate backwards, `processReverse`), and an early record's by ascending start.
+    const first = lowerBound(starts, timestamp - d);
+    const last = upperBound(starts, timestamp) - 1;
+    if (early) {
+      for (let i = first; i <= last; i++) if (starts[i] !== 0) this.addTo(key, state, i, value, timestamp);
+    } else {
+      for (let i = last; i >= first; i--) this.addTo(key, state, i, value, timestamp);
     }
 
     const at = upperBound(times, timestamp);

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import { Diverted, pushWatermark, Watermark, type Chunk, type Element } from '../core/Chunk.js';
+import { operatorFailed, TributaryException } from '../core/errors.js';
 import type { StateProbe } from '../core/RunContext.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
 import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
@@ -75,17 +76,27 @@ export const windowAggregate =
         );
       return source.subscribe({
         next(chunk) {
-          for (const e of chunk) {
-            if (e instanceof Watermark) {
-              if (e.time > watermark) {
-                watermark = e.time;
-                store.advance(watermark);
-                pushWatermark(out, e);
-              }
-            } else if (!isValidTimestamp(e.timestamp)) {
-              // A `map` upstream may have set it: such a record has no place in event time.
-              divert(new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), name));
-            } else if (!store.add(e.key, e.value, e.timestamp)) divert(late(e));
+          let i = 0;
+          try {
+            for (; i < chunk.length; i++) {
+              const e = chunk[i]!;
+              if (e instanceof Watermark) {
+                if (e.time > watermark) {
+                  watermark = e.time;
+                  store.advance(watermark);
+                  pushWatermark(out, e);
+                }
+              } else if (!isValidTimestamp(e.timestamp)) {
+                // A `map` upstream may have set it: such a record has no place in event time.
+                divert(new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), name));
+              } else if (!store.add(e.key, e.value, e.timestamp)) divert(late(e));
+            }
+          } catch (cause) {
+            // An aggregator threw: fail the stream rather than lose the record or the windows it was in.
+            const e = chunk[i];
+            const origin = e instanceof Watermark ? undefined : e?.origin;
+            subscriber.error(new TributaryException(operatorFailed(name, cause, origin)));
+            return;
           }
           if (out.length > 0) {
             const ready = out;

@@ -361,3 +361,53 @@ describe('KStream.describe', () => {
     expect(out.describe()).toBe('1: source\n2: volume-1m <- 1');
   });
 });
+
+describe('operator chaining and failures', () => {
+  it('runs a chain of stateless operators once per record, also when a parent feeds two branches', () => {
+    const calls: string[] = [];
+    const driver = TestDriver.create((input: KStream<string, number>) => {
+      const doubled = input.mapValues((v) => {
+        calls.push(`map ${v}`);
+        return v * 2;
+      });
+      const [small, large] = doubled.branch((v) => v < 10);
+      return small!.mapValues((v) => `small ${v}`).merge(large!.mapValues((v) => `large ${v}`));
+    });
+    driver.send('a', 1, 1_000).send('a', 7, 2_000).end();
+    expect(calls).toEqual(['map 1', 'map 7']);
+    expect(driver.values()).toEqual(['small 2', 'large 14']);
+  });
+
+  it('fails the stream with OPERATOR_FAILED, naming the operator and the record, when a user function throws', () => {
+    const driver = TestDriver.create((input: KStream<string, number>) =>
+      input
+        .filter((v) => v > 0)
+        .mapValues((v) => {
+          if (v === 13) throw new Error('unlucky');
+          return v;
+        }),
+    );
+    driver.send('a', 1, 1_000);
+    expect(() => driver.send('a', 13, 2_000)).toThrow(
+      expect.objectContaining({
+        code: 'OPERATOR_FAILED',
+        message: expect.stringMatching(/filter → mapValues failed on input\/0@1: unlucky/),
+      }),
+    );
+    expect(driver.values()).toEqual([1]);
+  });
+
+  it('fails the stream with OPERATOR_FAILED when an aggregator throws', () => {
+    const driver = TestDriver.create((input: KStream<string, number>) =>
+      input.window(tumbling('10s')).aggregate({
+        empty: () => 0,
+        add: (acc: number, v: number) => {
+          if (v < 0) throw new Error('negative');
+          return acc + v;
+        },
+        result: (acc: number) => acc,
+      }),
+    );
+    expect(() => driver.send('a', -1, 1_000)).toThrow(expect.objectContaining({ code: 'OPERATOR_FAILED' }));
+  });
+});
