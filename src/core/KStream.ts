@@ -6,6 +6,7 @@ import type { WindowSpec } from '../windows/WindowSpec.js';
 import type { WatermarkOptions } from '../time/WatermarkOptions.js';
 import { pushWatermark, Watermark, type Chunk, type Element } from './Chunk.js';
 import { operatorFailed, TributaryException } from './errors.js';
+import { chainStages, type AnyStage, type Stage } from './Stage.js';
 import { RunContext } from './RunContext.js';
 import type { Headers, StreamRecord } from './StreamRecord.js';
 import { withWatermarks } from './withWatermarks.js';
@@ -38,29 +39,15 @@ export interface AggregateOptions<E extends EmitMode> {
 
 type Build<K, V> = (ctx: RunContext) => Observable<Chunk<K, V>>;
 
-/**
- * A stateless operator: given where its output records go, the function that takes one input record.
- * Consecutive stages run as one chain in one pass over each chunk (operator chaining), so a record goes
- * from `filter` to `selectKey` by a function call, without an intermediate chunk.
- */
-type Stage<K, V, K2, V2> = (next: (r: StreamRecord<K2, V2>) => void) => (r: StreamRecord<K, V>) => void;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyStage = Stage<any, any, any, any>;
-
 /** Runs a chain of stages over every record of every chunk; watermarks pass through in place. */
 const runStages =
   <K, V, K2, V2>(name: string, stages: readonly AnyStage[]) =>
   (source: Observable<Chunk<K, V>>): Observable<Chunk<K2, V2>> =>
     new Observable((subscriber) => {
       let out: Element<K2, V2>[] = [];
-      const sink = (r: StreamRecord<K2, V2>): void => {
+      const push = chainStages<K, V, K2, V2>(stages, (r) => {
         out.push(r);
-      };
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const push: (r: StreamRecord<K, V>) => void = stages.reduceRight<(r: any) => void>(
-        (next, stage) => stage(next),
-        sink,
-      );
+      });
       return source.subscribe({
         next(chunk) {
           let i = 0;
@@ -450,18 +437,34 @@ export class KStream<K, V> {
       name,
       [this as KStream<unknown, unknown>],
       (ctx) => {
-        const stages: AnyStage[] = [stage];
-        const names = [name];
-        let upstream = this as KStream<unknown, unknown>;
-        while (upstream.stage !== undefined && upstream.consumers === 1) {
-          stages.unshift(upstream.stage);
-          names.unshift(upstream.name);
-          upstream = upstream.parents[0]!;
-        }
-        return upstream.chunks(ctx).pipe(runStages<unknown, unknown, K2, V2>(names.join(' → '), stages));
+        const chain = this.chainedFrom(ctx);
+        return chain.chunks.pipe(
+          runStages<unknown, unknown, K2, V2>([...chain.names, name].join(' → '), [...chain.stages, stage]),
+        );
       },
       stage,
     );
+  }
+
+  /**
+   * @internal How a consumer of this stream reads it: the chunks of the nearest ancestor that is not
+   * chained, and the stateless stages between it and here. A stateless stream with one consumer is chained
+   * into that consumer (it is never built on its own); any other stream is read as it is.
+   */
+  chainedFrom(ctx: RunContext): {
+    readonly chunks: Observable<Chunk<unknown, unknown>>;
+    readonly stages: readonly AnyStage[];
+    readonly names: readonly string[];
+  } {
+    const stages: AnyStage[] = [];
+    const names: string[] = [];
+    let node = this as KStream<unknown, unknown>;
+    while (node.stage !== undefined && node.consumers === 1) {
+      stages.unshift(node.stage);
+      names.unshift(node.name);
+      node = node.parents[0]!;
+    }
+    return { chunks: node.chunks(ctx), stages, names };
   }
 }
 
@@ -491,18 +494,16 @@ export class WindowedKStream<K, V> {
     const mode = options.emit ?? 'final';
     const name = options.name ?? `${this.spec.kind}-window`;
     return KStream.derived<K, WindowResult<R>>(name, [this.stream as KStream<unknown, unknown>], (ctx) => {
-      return this.stream
-        .chunks(ctx)
-        .pipe(
-          windowAggregate<K, V, A, R, EmitMode>(
-            this.spec,
-            aggregator,
-            mode,
-            ctx.divert,
-            (probe) => ctx.register(name, probe),
-            name,
-          ),
-        );
+      const chain = this.stream.chainedFrom(ctx);
+      return chain.chunks.pipe(
+        windowAggregate<K, V, A, R, EmitMode>(this.spec, aggregator, mode, {
+          divert: ctx.divert,
+          register: (probe) => ctx.register(name, probe),
+          name,
+          stages: chain.stages,
+          stageNames: chain.names,
+        }),
+      );
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { Diverted, pushWatermark, Watermark, type Chunk, type Element } from '../core/Chunk.js';
 import { operatorFailed, TributaryException } from '../core/errors.js';
+import { chainStages, type AnyStage } from '../core/Stage.js';
 import type { StateProbe } from '../core/RunContext.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
 import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
@@ -33,22 +34,35 @@ export const createWindowStore = <K, V, A, R>(
   }
 };
 
+/** How a windowed aggregation is wired into its run. */
+export interface WindowAggregateRuntime {
+  /** Receives late and invalid records. */
+  readonly divert: (diverted: Diverted) => void;
+  /** Registers the store's state probe. */
+  readonly register?: (probe: StateProbe) => void;
+  /** Operator name, for diverted records and errors. */
+  readonly name?: string;
+  /** Stateless operators chained in front of the store, and their names. */
+  readonly stages?: readonly AnyStage[];
+  readonly stageNames?: readonly string[];
+}
+
 /**
- * The windowed aggregation as a chunk operator: records go into the store, watermarks close windows, late
- * records are diverted with reason `late`. Output records carry the key, a {@link WindowResult} and the
- * timestamp `end − 1` (the window's last instant), and watermarks pass on downstream.
+ * The windowed aggregation as a chunk operator: records (after any chained stateless stages) go into the
+ * store, watermarks close windows, late records are diverted with reason `late`. Output records carry the
+ * key, a {@link WindowResult} and the timestamp `end − 1` (the window's last instant), and watermarks pass
+ * on downstream.
  */
 export const windowAggregate =
   <K, V, A, R, E extends EmitMode>(
     spec: WindowSpec,
     aggregator: Aggregator<V, A, R>,
     mode: E,
-    divert: (diverted: Diverted) => void,
-    register: (probe: StateProbe) => void = () => undefined,
-    name = 'window',
+    runtime: WindowAggregateRuntime,
   ) =>
-  (source: Observable<Chunk<K, V>>): Observable<Chunk<K, WindowResult<R, E>>> =>
+  (source: Observable<Chunk<unknown, unknown>>): Observable<Chunk<K, WindowResult<R, E>>> =>
     new Observable((subscriber) => {
+      const { divert, name = 'window', stages = [], stageNames = [] } = runtime;
       let out: Element<K, WindowResult<R, E>>[] = [];
       let watermark = -Infinity;
       const emit: EmitWindow<K, R> = (emitted, key, start, end, value) => {
@@ -60,7 +74,7 @@ export const windowAggregate =
         });
       };
       const store = createWindowStore<K, V, A, R>(spec, aggregator, mode, emit);
-      register(store);
+      runtime.register?.(store);
       const late = (r: StreamRecord<K, V>): Diverted =>
         new Diverted(
           r,
@@ -74,6 +88,13 @@ export const windowAggregate =
           },
           name,
         );
+      const add = chainStages<unknown, unknown, K, V>(stages, (r) => {
+        if (!isValidTimestamp(r.timestamp)) {
+          // A `map` upstream may have set it: such a record has no place in event time.
+          divert(new Diverted(r, 'invalid', invalidTimestamp(r.timestamp, r.origin), name));
+        } else if (!store.add(r.key, r.value, r.timestamp)) divert(late(r));
+      });
+      const failing = [...stageNames, name].join(' → ');
       return source.subscribe({
         next(chunk) {
           let i = 0;
@@ -86,16 +107,13 @@ export const windowAggregate =
                   store.advance(watermark);
                   pushWatermark(out, e);
                 }
-              } else if (!isValidTimestamp(e.timestamp)) {
-                // A `map` upstream may have set it: such a record has no place in event time.
-                divert(new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), name));
-              } else if (!store.add(e.key, e.value, e.timestamp)) divert(late(e));
+              } else add(e);
             }
           } catch (cause) {
-            // An aggregator threw: fail the stream rather than lose the record or the windows it was in.
+            // A user function threw: fail the stream rather than lose the record or the windows it was in.
             const e = chunk[i];
             const origin = e instanceof Watermark ? undefined : e?.origin;
-            subscriber.error(new TributaryException(operatorFailed(name, cause, origin)));
+            subscriber.error(new TributaryException(operatorFailed(failing, cause, origin)));
             return;
           }
           if (out.length > 0) {

@@ -386,7 +386,9 @@ describe('windowAggregate operator (marbles)', () => {
       const sideOut = '    ----l---';
 
       expectObservable(
-        e1.pipe(windowAggregate(tumbling(10), aggregators.count(), 'final', (d) => diverted.next(d))),
+        e1.pipe(
+          windowAggregate(tumbling(10), aggregators.count(), 'final', { divert: (d) => diverted.next(d) }),
+        ),
       ).toBe(expected, output);
       expectObservable(diverted).toBe(sideOut, {
         l: expect.objectContaining({ reason: 'late', record: r(4, 8) }),
