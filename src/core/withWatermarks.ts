@@ -27,6 +27,7 @@ export const withWatermarks =
     const settings = resolveWatermarkOptions(options);
     const { scheduler } = runtime;
     const caughtUp = runtime.caughtUp ?? (() => true);
+    const guardsFuture = settings.maxFutureSkewMs !== undefined;
     return new Observable<Chunk<K, V>>((subscriber) => {
       const tracker = new WatermarkTracker(settings, scheduler.now(), runtime.partitions ?? []);
       let emitted = tracker.current();
@@ -57,7 +58,8 @@ export const withWatermarks =
         next(chunk) {
           const now = scheduler.now();
           const out: Element<K, V>[] = [];
-          for (const e of chunk) {
+          for (let i = 0; i < chunk.length; i++) {
+            const e = chunk[i]!;
             if (e instanceof Watermark) {
               const w = tracker.advanceTo(e.time);
               if (w > emitted) {
@@ -72,7 +74,7 @@ export const withWatermarks =
               );
               continue;
             }
-            if (tracker.isFromFuture(e.timestamp, now)) {
+            if (guardsFuture && tracker.isFromFuture(e.timestamp, now)) {
               runtime.divert(
                 new Diverted(
                   e,

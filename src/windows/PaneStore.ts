@@ -43,14 +43,15 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
 
   add(key: K, value: V, timestamp: number): boolean {
     const adv = this.advanceMs;
-    if (Math.floor(timestamp / adv) * adv <= this.closedThrough) return false;
+    // Division beats `%`, which is a slow floating-point remainder for epoch-millisecond doubles.
+    const lastStart = Math.floor(timestamp / adv) * adv;
+    if (lastStart <= this.closedThrough) return false;
     let state = this.keys.get(key);
     if (state === undefined) {
       state = new KeyPanes();
       this.keys.set(key, state);
     }
-    // Division beats `%`, which is a slow floating-point remainder for epoch-millisecond doubles.
-    const paneStart = Math.floor(timestamp / this.paneMs) * this.paneMs;
+    const paneStart = this.paneMs === adv ? lastStart : Math.floor(timestamp / this.paneMs) * this.paneMs;
     const { starts, accs } = state;
     let i = starts.length - 1;
     if (i < 0 || starts[i] !== paneStart) {
@@ -64,7 +65,6 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     }
     accs[i] = this.agg.add(accs[i], value, timestamp);
     if (this.mode === 'updates') {
-      const lastStart = Math.floor(timestamp / adv) * adv;
       for (
         let s = Math.max(this.firstStartContaining(timestamp), this.closedThrough + adv);
         s <= lastStart;
