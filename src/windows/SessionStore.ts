@@ -1,3 +1,4 @@
+import type { StreamRecord } from '../core/StreamRecord.js';
 import { withEntryMerge, type Aggregator } from './Aggregator.js';
 import { DueQueue } from './DueQueue.js';
 import type { EmitWindow, WindowStore } from './WindowStore.js';
@@ -36,7 +37,7 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
     this.agg = (aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<V, unknown, R>;
   }
 
-  add(key: K, value: V, timestamp: number): boolean {
+  add({ key, value, timestamp }: StreamRecord<K, V>): boolean {
     const gap = this.gapMs;
     if (timestamp + gap + 1 + this.graceMs <= this.watermark) return false;
     let state = this.keys.get(key);

@@ -1,11 +1,14 @@
 import type { Aggregator } from './Aggregator.js';
 import { DueQueue } from './DueQueue.js';
-import { lowerBound, upperBound, type EmitWindow, type WindowStore } from './WindowStore.js';
+import type { StreamRecord } from '../core/StreamRecord.js';
+import { lowerBound, upperBound, type EmitWindow, type Unplaced, type WindowStore } from './WindowStore.js';
 
-class KeySliding<V, A> {
-  /** Counted records of the key, by event time (arrival order among equal times). */
+class KeySliding<K, V, A> {
+  /** Accepted records of the key, by event time (arrival order among equal times), and their times. */
   readonly times: number[] = [];
-  readonly values: V[] = [];
+  readonly records: StreamRecord<K, V>[] = [];
+  /** Whether each record has been counted in some window yet. */
+  readonly placed: boolean[] = [];
   /** Open windows, by start, and their accumulators. */
   readonly starts: number[] = [];
   readonly accs: A[] = [];
@@ -21,9 +24,13 @@ class KeySliding<V, A> {
  * windows by descending start, the previous record's right window, the new left window, the new right
  * window; for a record earlier than `D`, existing windows by ascending start, its right window, the
  * previous record's right window, and the window `[0, D]` last.
+ *
+ * A record is accepted while some window that could contain it is open, but only a window that records
+ * create ever counts it; if none does before every such window has closed, the record is handed to
+ * `unplaced` (the operator diverts it as late), so nothing is dropped silently.
  */
 export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
-  private readonly keys = new Map<K, KeySliding<V, A>>();
+  private readonly keys = new Map<K, KeySliding<K, V, A>>();
   private readonly due = new DueQueue<K>();
   private watermark = -Infinity;
 
@@ -33,17 +40,19 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     private readonly agg: Aggregator<V, A, R>,
     private readonly mode: 'final' | 'updates',
     private readonly emit: EmitWindow<K, R>,
+    private readonly unplaced: Unplaced<K, V>,
   ) {}
 
-  add(key: K, value: V, timestamp: number): boolean {
+  add(record: StreamRecord<K, V>): boolean {
+    const { key, value, timestamp } = record;
     const d = this.diffMs;
     if (timestamp + d + 1 + this.graceMs <= this.watermark) return false;
     let state = this.keys.get(key);
     if (state === undefined) {
-      state = new KeySliding<V, A>();
+      state = new KeySliding<K, V, A>();
       this.keys.set(key, state);
     }
-    const { times, values, starts } = state;
+    const { times, records, placed, starts } = state;
 
     // Kafka Streams puts a record earlier than D into the window [0, D] and updates that window last
     // (`processEarly`); any other record's left window is created after its predecessor's right window.
@@ -53,15 +62,22 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     // default stores iterate backwards, `processReverse`), and an early record's by ascending start.
     const first = lowerBound(starts, timestamp - d);
     const last = upperBound(starts, timestamp) - 1;
+    let counted = false;
     if (early) {
-      for (let i = first; i <= last; i++) if (starts[i] !== 0) this.addTo(key, state, i, value, timestamp);
+      for (let i = first; i <= last; i++) {
+        if (starts[i] === 0) continue;
+        this.addTo(key, state, i, value, timestamp);
+        counted = true;
+      }
     } else {
       for (let i = last; i >= first; i--) this.addTo(key, state, i, value, timestamp);
+      counted = last >= first;
     }
 
     const at = upperBound(times, timestamp);
     times.splice(at, 0, timestamp);
-    values.splice(at, 0, value);
+    records.splice(at, 0, record);
+    placed.splice(at, 0, counted);
 
     const lower = lowerBound(times, timestamp);
     const previous = lower > 0 ? times[lower - 1]! : undefined;
@@ -70,8 +86,10 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     if (early) {
       if (hasRight) this.create(key, state, timestamp + 1);
       if (previous !== undefined) this.create(key, state, previous + 1);
-      if (starts[0] === 0) this.addTo(key, state, 0, value, timestamp);
-      else this.create(key, state, 0);
+      if (starts[0] === 0) {
+        this.addTo(key, state, 0, value, timestamp);
+        placed[at] = true;
+      } else this.create(key, state, 0);
     } else {
       if (previous !== undefined && timestamp <= previous + 1 + d) this.create(key, state, previous + 1);
       this.create(key, state, timestamp - d);
@@ -98,8 +116,8 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     return n;
   }
 
-  private closeKey(key: K, state: KeySliding<V, A>): void {
-    const { times, values, starts, accs } = state;
+  private closeKey(key: K, state: KeySliding<K, V, A>): void {
+    const { times, records, placed, starts, accs } = state;
     const closeAfter = this.diffMs + 1 + this.graceMs;
     let closed = 0;
     while (closed < starts.length && starts[closed]! + closeAfter <= this.watermark) {
@@ -113,14 +131,17 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     accs.splice(0, closed);
     // A record stays while a window containing it may still be created open (its predecessor's right window).
     const evict = upperBound(times, this.watermark - closeAfter - 1);
+    // Every window that could contain these records has closed: one that none counted is reported.
+    for (let i = 0; i < evict; i++) if (!placed[i]) this.unplaced(records[i]!);
     times.splice(0, evict);
-    values.splice(0, evict);
+    records.splice(0, evict);
+    placed.splice(0, evict);
     if (starts.length === 0 && times.length === 0) this.keys.delete(key);
     else this.schedule(key, state);
   }
 
   /** Adds a record to the open window at `index`. */
-  private addTo(key: K, state: KeySliding<V, A>, index: number, value: V, timestamp: number): void {
+  private addTo(key: K, state: KeySliding<K, V, A>, index: number, value: V, timestamp: number): void {
     const { starts, accs } = state;
     accs[index] = this.agg.add(accs[index]!, value, timestamp);
     if (this.mode === 'updates') {
@@ -134,22 +155,23 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     }
   }
 
-  private create(key: K, state: KeySliding<V, A>, start: number): void {
-    const { starts, accs, times, values } = state;
+  private create(key: K, state: KeySliding<K, V, A>, start: number): void {
+    const { starts, accs, times, records, placed } = state;
     const end = start + this.diffMs;
     if (end + 1 + this.graceMs <= this.watermark) return;
     const at = lowerBound(starts, start);
     if (starts[at] === start) return;
     let acc = this.agg.empty();
     for (let i = lowerBound(times, start); i < times.length && times[i]! <= end; i++) {
-      acc = this.agg.add(acc, values[i]!, times[i]!);
+      acc = this.agg.add(acc, records[i]!.value, times[i]!);
+      placed[i] = true;
     }
     starts.splice(at, 0, start);
     accs.splice(at, 0, acc);
     if (this.mode === 'updates') this.emit('updates', key, start, end + 1, this.agg.result(acc));
   }
 
-  private schedule(key: K, state: KeySliding<V, A>): void {
+  private schedule(key: K, state: KeySliding<K, V, A>): void {
     const closeAfter = this.diffMs + 1 + this.graceMs;
     const windowAt = state.starts.length > 0 ? state.starts[0]! + closeAfter : Infinity;
     const recordAt = state.times.length > 0 ? state.times[0]! + closeAfter + 1 : Infinity;

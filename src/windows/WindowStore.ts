@@ -1,4 +1,11 @@
+import type { StreamRecord } from '../core/StreamRecord.js';
 import type { EmitMode } from './WindowResult.js';
+
+/**
+ * Receives a record that a store accepted but that, as it turned out, no window ever counted: for sliding
+ * windows, a record whose own windows were closed and which no later record's window came to contain.
+ */
+export type Unplaced<K, V> = (record: StreamRecord<K, V>) => void;
 
 /** Receives a window result from a store: the key, the window bounds (end exclusive) and the value. */
 export type EmitWindow<K, R> = (emit: EmitMode, key: K, start: number, end: number, value: R) => void;
@@ -9,7 +16,7 @@ export type EmitWindow<K, R> = (emit: EmitMode, key: K, start: number, end: numb
  */
 export interface WindowStore<K, V> {
   /** Adds a record at the current watermark; returns `false` when it is late (all its windows closed). */
-  add(key: K, value: V, timestamp: number): boolean;
+  add(record: StreamRecord<K, V>): boolean;
   /** Raises the watermark, closing and releasing every window that it closes. */
   advance(watermark: number): void;
   /** Entries held (panes, windows, sessions, buffered records): zero once every window has closed. */

@@ -10,7 +10,7 @@ import { PaneStore } from './PaneStore.js';
 import { SessionStore } from './SessionStore.js';
 import { SlidingStore } from './SlidingStore.js';
 import type { EmitMode, WindowResult } from './WindowResult.js';
-import type { EmitWindow, WindowStore } from './WindowStore.js';
+import type { EmitWindow, Unplaced, WindowStore } from './WindowStore.js';
 import type { WindowSpec } from './WindowSpec.js';
 
 const NO_HEADERS = Object.freeze({});
@@ -21,6 +21,7 @@ export const createWindowStore = <K, V, A, R>(
   aggregator: Aggregator<V, A, R>,
   mode: EmitMode,
   emit: EmitWindow<K, R>,
+  unplaced: Unplaced<K, V>,
 ): WindowStore<K, V> => {
   switch (spec.kind) {
     case 'tumbling':
@@ -28,7 +29,7 @@ export const createWindowStore = <K, V, A, R>(
     case 'hopping':
       return new PaneStore(spec.sizeMs, spec.advanceMs, spec.graceMs, aggregator, mode, emit);
     case 'sliding':
-      return new SlidingStore(spec.timeDifferenceMs, spec.graceMs, aggregator, mode, emit);
+      return new SlidingStore(spec.timeDifferenceMs, spec.graceMs, aggregator, mode, emit, unplaced);
     case 'session':
       return new SessionStore(spec.gapMs, spec.graceMs, aggregator, mode, emit);
   }
@@ -73,26 +74,29 @@ export const windowAggregate =
           headers: NO_HEADERS,
         });
       };
-      const store = createWindowStore<K, V, A, R>(spec, aggregator, mode, emit);
-      runtime.register?.(store);
-      const late = (r: StreamRecord<K, V>): Diverted =>
+      const late = (r: StreamRecord<K, V>, why: string): Diverted =>
         new Diverted(
           r,
           'late',
           {
             _tag: 'TributaryError',
             code: 'RECORD_LATE',
-            message: `record at ${r.timestamp} is late: every ${spec.kind} window containing it closed (watermark ${watermark})`,
+            message: `record at ${r.timestamp} is late: ${why} (watermark ${watermark})`,
             retriable: false,
             ...(r.origin ? { origin: r.origin } : {}),
           },
           name,
         );
+      const store = createWindowStore<K, V, A, R>(spec, aggregator, mode, emit, (r) =>
+        divert(late(r, `no ${spec.kind} window containing it was created before they all closed`)),
+      );
+      runtime.register?.(store);
+      const closedWhy = `every ${spec.kind} window containing it closed`;
       const add = chainStages<unknown, unknown, K, V>(stages, (r) => {
         if (!isValidTimestamp(r.timestamp)) {
           // A `map` upstream may have set it: such a record has no place in event time.
           divert(new Diverted(r, 'invalid', invalidTimestamp(r.timestamp, r.origin), name));
-        } else if (!store.add(r.key, r.value, r.timestamp)) divert(late(r));
+        } else if (!store.add(r)) divert(late(r, closedWhy));
       });
       const failing = [...stageNames, name].join(' → ');
       return source.subscribe({

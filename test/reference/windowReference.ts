@@ -37,6 +37,9 @@
  *    when W >= last + gap + 1 + graceMs and is reported as [first, last + 1). A record at t is late iff
  *    W >= t + gap + 1 + graceMs.
  *
+ * Sliding windows can accept a record (some window able to hold it is still open) that no window ever
+ * counts, because no later record creates a window around it in time: such a record is late too.
+ *
  * Output order. `finals` is in closing order. Windows that close at the same step are ordered by
  * end, then start, then key (plain string comparison). `late` is in arrival order.
  */
@@ -93,6 +96,8 @@ interface KindModel {
   add(arrived: Arrived, watermarkBefore: number): boolean;
   /** Close (and return) every window whose close time is <= watermark. */
   closeUpTo(watermark: number): RefWindow[];
+  /** At the end of input: the records that were not late but that no window ever counted. */
+  unplaced?(): readonly Arrived[];
 }
 
 export function referenceWindows(records: readonly RefRecord[], options: RefOptions): RefResult {
@@ -111,13 +116,13 @@ export function referenceWindows(records: readonly RefRecord[], options: RefOpti
 
   const model = createModel(options);
   const finals: RefWindow[] = [];
-  const late: RefRecord[] = [];
+  const lateIndices = new Set<number>();
 
   records.forEach((record, index) => {
     // 1 + 2: decide against the watermark before this record, then add it.
     const watermarkBefore = currentWatermark();
     const counted = model.add({ record, index }, watermarkBefore);
-    if (!counted) late.push(record);
+    if (!counted) lateIndices.add(index);
 
     // 3: update the watermark with this record.
     const previousMax = maxTimestampByPartition.get(record.partition);
@@ -133,7 +138,9 @@ export function referenceWindows(records: readonly RefRecord[], options: RefOpti
   // End of input: the watermark becomes +Infinity.
   finals.push(...model.closeUpTo(Infinity));
 
-  return { finals, late };
+  // Records accepted but counted nowhere are late too: nothing is dropped silently.
+  for (const { index } of model.unplaced?.() ?? []) lateIndices.add(index);
+  return { finals, late: records.filter((_, index) => lateIndices.has(index)) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -296,6 +303,8 @@ function slidingModel(
   const counted: Arrived[] = [];
   /** Every window ever created (open or closed). */
   const windows: FixedWindow[] = [];
+  /** Arrival indices of the counted records that some window counted. */
+  const placed = new Set<number>();
 
   /** Starts of every window defined by the counted records of `key`, recomputed from scratch. */
   const definedStarts = (key: string): Set<number> => {
@@ -321,6 +330,7 @@ function slidingModel(
         if (w.key === key && !w.closed && w.start <= t && t <= w.start + D) {
           if (isClosed(w.end, watermarkBefore)) throw new Error('internal: window should have closed');
           w.values.push(value);
+          placed.add(arrived.index);
         }
       }
 
@@ -332,17 +342,20 @@ function slidingModel(
         if (findWindow(windows, key, start) !== undefined) continue;
         const end = start + D + 1;
         if (isClosed(end, watermarkBefore)) continue; // would be created closed: never created
-        const values = counted
-          .filter(
-            (a) => a.record.key === key && start <= a.record.timestamp && a.record.timestamp <= start + D,
-          )
-          .map((a) => a.record.value);
+        const members = counted.filter(
+          (a) => a.record.key === key && start <= a.record.timestamp && a.record.timestamp <= start + D,
+        );
+        for (const a of members) placed.add(a.index);
+        const values = members.map((a) => a.record.value);
         windows.push({ key, start, end, values, closed: false });
       }
       return true;
     },
     closeUpTo(watermark) {
       return closeFixedWindows(windows, watermark, isClosed);
+    },
+    unplaced() {
+      return counted.filter((a) => !placed.has(a.index));
     },
   };
 }

@@ -219,3 +219,33 @@ describe('sliding windows: records before D', () => {
     ]);
   });
 });
+
+describe('sliding windows: a record whose own windows closed before it arrived', () => {
+  // D = 5 s, no out-of-orderness: key k at 10000 takes the watermark to 10000. Key j at 6000 then is
+  // not late, since a window [s, s + 5000] with 5000 ≤ s ≤ 6000 is still open, but its own left window
+  // [1000, 6000] has closed and j has no window yet: only a later record of j can create one around it.
+
+  it('is counted in the left window of a later record that covers it', () => {
+    const driver = finalDriver(sliding('5s'));
+    driver.send('k', 1, 10_000).send('j', 2, 6_000).send('j', 3, 10_500).end();
+    const ofJ = driver.outputs.filter((r) => r.key === 'j').map((r) => r.value);
+    // 10500's left window holds both; 6000's right window [6001, 11001] is created by 10500 as well.
+    const windows = ofJ.map((r) => ({ start: r.window.start, end: r.window.end, values: r.value }));
+    expect(windows.sort(byStart)).toEqual([win(5_500, 10_500, [2, 3]), win(6_001, 11_001, [3])]);
+    expect(driver.late()).toEqual([]);
+  });
+
+  it('is diverted as late, not dropped, when no window ever comes to count it', () => {
+    const driver = finalDriver(sliding('5s'));
+    driver.send('k', 1, 10_000).send('j', 2, 6_000);
+    expect(driver.late()).toEqual([]);
+    driver.end();
+    expect(driver.outputs.filter((r) => r.key === 'j')).toEqual([]);
+    expect(driver.late()).toEqual([expect.objectContaining({ key: 'j', value: 2, timestamp: 6_000 })]);
+    expect(driver.diverted[0]?.error).toMatchObject({
+      code: 'RECORD_LATE',
+      message: expect.stringContaining('no sliding window containing it was created'),
+    });
+    expect(driver.stateEntries()).toBe(0);
+  });
+});
