@@ -3,13 +3,14 @@ import type { Aggregator } from '../windows/Aggregator.js';
 import { windowAggregate } from '../windows/windowAggregate.js';
 import type { EmitMode, WindowResult } from '../windows/WindowResult.js';
 import type { WindowSpec } from '../windows/WindowSpec.js';
-import type { WatermarkOptions } from '../time/WatermarkOptions.js';
+import { resolveWatermarkOptions, type WatermarkOptions } from '../time/WatermarkOptions.js';
+import type { WatermarkSettings } from '../time/WatermarkTracker.js';
 import { pushWatermark, Watermark, type Chunk, type Element } from './Chunk.js';
 import { operatorFailed, TributaryException } from './errors.js';
 import { chainStages, type AnyStage, type Stage } from './Stage.js';
 import { RunContext } from './RunContext.js';
 import type { Headers, StreamRecord } from './StreamRecord.js';
-import { withWatermarks } from './withWatermarks.js';
+import { withWatermarks, type WatermarkRuntime } from './withWatermarks.js';
 
 /** What `map` returns: a new key and value, optionally a new timestamp or headers. */
 export interface KeyValue<K, V> {
@@ -38,6 +39,35 @@ export interface AggregateOptions<E extends EmitMode> {
 }
 
 type Build<K, V> = (ctx: RunContext) => Observable<Chunk<K, V>>;
+
+/** A source's input before watermarks, and its options. */
+interface SourceInput {
+  readonly chunks: Observable<Chunk<unknown, unknown>>;
+  readonly options: SourceOptions;
+}
+
+/** A source's watermark configuration in a run. Bad options throw here, naming the field. */
+const sourceWatermarks = (
+  { options }: SourceInput,
+  ctx: RunContext,
+): { readonly settings: WatermarkSettings; readonly runtime: WatermarkRuntime } => ({
+  settings: resolveWatermarkOptions(options.watermark ?? {}),
+  runtime: {
+    scheduler: ctx.scheduler,
+    divert: ctx.divert,
+    ...(options.partitions ? { partitions: options.partitions } : {}),
+    ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
+  },
+});
+
+/** What a consumer reads: see {@link KStream.chainedFrom}. */
+export interface ChainedInput {
+  readonly chunks: Observable<Chunk<unknown, unknown>>;
+  readonly stages: readonly AnyStage[];
+  readonly names: readonly string[];
+  /** Present when the chunks carry no watermarks yet: the consumer assigns them. */
+  readonly watermarks?: { readonly settings: WatermarkSettings; readonly runtime: WatermarkRuntime };
+}
 
 /** Runs a chain of stages over every record of every chunk; watermarks pass through in place. */
 const runStages =
@@ -113,6 +143,8 @@ export class KStream<K, V> {
     private readonly build: Build<K, V>,
     /** Set on stateless operators, which can be chained. */
     private readonly stage?: AnyStage,
+    /** Set on sources: the chunks before watermarks, which a sole consumer may watermark itself. */
+    private readonly origin?: SourceInput,
   ) {
     for (const parent of parents) parent.consumers++;
   }
@@ -166,15 +198,16 @@ export class KStream<K, V> {
    * watermark markers already in the chunks can only raise it.
    */
   static fromChunks<K, V>(chunks: Observable<Chunk<K, V>>, options: SourceOptions = {}): KStream<K, V> {
-    return new KStream<K, V>('source', [], (ctx) =>
-      ctx.source(chunks).pipe(
-        withWatermarks<K, V>(options.watermark ?? {}, {
-          scheduler: ctx.scheduler,
-          divert: ctx.divert,
-          ...(options.partitions ? { partitions: options.partitions } : {}),
-          ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
-        }),
-      ),
+    const origin: SourceInput = { chunks, options };
+    return new KStream<K, V>(
+      'source',
+      [],
+      (ctx) => {
+        const { runtime } = sourceWatermarks(origin, ctx);
+        return ctx.source(chunks).pipe(withWatermarks<K, V>(options.watermark ?? {}, runtime));
+      },
+      undefined,
+      origin,
     );
   }
 
@@ -449,13 +482,14 @@ export class KStream<K, V> {
   /**
    * @internal How a consumer of this stream reads it: the chunks of the nearest ancestor that is not
    * chained, and the stateless stages between it and here. A stateless stream with one consumer is chained
-   * into that consumer (it is never built on its own); any other stream is read as it is.
+   * into that consumer (it is never built on its own); any other stream is read as it is. With
+   * `unwatermarked`, a source read by this consumer alone is handed over before its watermarks are
+   * assigned, with what the consumer needs to assign them itself.
    */
-  chainedFrom(ctx: RunContext): {
-    readonly chunks: Observable<Chunk<unknown, unknown>>;
-    readonly stages: readonly AnyStage[];
-    readonly names: readonly string[];
-  } {
+  chainedFrom(
+    ctx: RunContext,
+    { unwatermarked = false }: { readonly unwatermarked?: boolean } = {},
+  ): ChainedInput {
     const stages: AnyStage[] = [];
     const names: string[] = [];
     let node = this as KStream<unknown, unknown>;
@@ -463,6 +497,10 @@ export class KStream<K, V> {
       stages.unshift(node.stage);
       names.unshift(node.name);
       node = node.parents[0]!;
+    }
+    if (unwatermarked && node.origin !== undefined && node.consumers === 1) {
+      const watermarks = sourceWatermarks(node.origin, ctx);
+      return { chunks: ctx.source(node.origin.chunks), stages, names, watermarks };
     }
     return { chunks: node.chunks(ctx), stages, names };
   }
@@ -494,7 +532,7 @@ export class WindowedKStream<K, V> {
     const mode = options.emit ?? 'final';
     const name = options.name ?? `${this.spec.kind}-window`;
     return KStream.derived<K, WindowResult<R>>(name, [this.stream as KStream<unknown, unknown>], (ctx) => {
-      const chain = this.stream.chainedFrom(ctx);
+      const chain = this.stream.chainedFrom(ctx, { unwatermarked: true });
       return chain.chunks.pipe(
         windowAggregate<K, V, A, R, EmitMode>(this.spec, aggregator, mode, {
           divert: ctx.divert,
@@ -502,6 +540,7 @@ export class WindowedKStream<K, V> {
           name,
           stages: chain.stages,
           stageNames: chain.names,
+          ...(chain.watermarks ? { watermarks: chain.watermarks } : {}),
         }),
       );
     });

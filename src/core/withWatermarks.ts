@@ -1,9 +1,9 @@
 import { Observable, type SchedulerLike, type Subscription } from 'rxjs';
 import { resolveWatermarkOptions, type WatermarkOptions } from '../time/WatermarkOptions.js';
 import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
-import { WatermarkTracker } from '../time/WatermarkTracker.js';
+import { WatermarkTracker, type WatermarkSettings } from '../time/WatermarkTracker.js';
 import { Diverted, Watermark, type Chunk, type Element } from './Chunk.js';
-import { partitionOf } from './StreamRecord.js';
+import type { StreamRecord } from './StreamRecord.js';
 
 /** Runtime inputs of the watermark operator that are not configuration. */
 export interface WatermarkRuntime {
@@ -16,103 +16,163 @@ export interface WatermarkRuntime {
   readonly divert: (diverted: Diverted) => void;
 }
 
+/** Where a {@link WatermarkAssigner} sends the records it lets through and the watermarks it raises. */
+export interface WatermarkSink<K, V> {
+  record(r: StreamRecord<K, V>): void;
+  watermark(w: Watermark): void;
+  /** Called after a timer (idleness, idle close) raised the watermark outside of any chunk. */
+  flush(): void;
+}
+
 /**
- * Assigns watermarks to a chunk stream: after each record that raises the watermark a {@link Watermark}
- * marker follows it; records from the future are diverted; upstream watermarks only ever raise it.
- * When the input completes, event time ends: a final `Watermark(Infinity)` closes every window.
+ * The watermark logic of a source, element by element: after each record that raises the watermark, a
+ * {@link Watermark} follows it; records with an invalid event time or from the future are diverted;
+ * upstream watermarks only ever raise it; timers on the run's scheduler apply idleness and idle close.
+ * {@link withWatermarks} wraps it as an operator; a window aggregation that reads a source directly runs
+ * it inline, saving a pass over each chunk.
+ */
+export class WatermarkAssigner<K, V> {
+  private readonly tracker: WatermarkTracker;
+  private readonly caughtUp: () => boolean;
+  private readonly guardsFuture: boolean;
+  private emitted: number;
+  private timer: Subscription | undefined;
+  private timerAt = Infinity;
+
+  constructor(
+    private readonly settings: WatermarkSettings,
+    private readonly runtime: WatermarkRuntime,
+    private readonly sink: WatermarkSink<K, V>,
+  ) {
+    this.tracker = new WatermarkTracker(settings, runtime.scheduler.now(), runtime.partitions ?? []);
+    this.caughtUp = runtime.caughtUp ?? (() => true);
+    this.guardsFuture = settings.maxFutureSkewMs !== undefined;
+    this.emitted = this.tracker.current();
+    this.arm();
+  }
+
+  /** Processes one chunk from upstream. */
+  chunk(chunk: Chunk<K, V>): void {
+    const { tracker, sink } = this;
+    const now = this.runtime.scheduler.now();
+    for (let i = 0; i < chunk.length; i++) {
+      const e = chunk[i]!;
+      if (e instanceof Watermark) {
+        this.raise(tracker.advanceTo(e.time));
+        continue;
+      }
+      if (!isValidTimestamp(e.timestamp)) {
+        this.runtime.divert(
+          new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), 'withWatermarks'),
+        );
+        continue;
+      }
+      if (this.guardsFuture && tracker.isFromFuture(e.timestamp, now)) {
+        this.runtime.divert(this.fromFuture(e, now));
+        continue;
+      }
+      sink.record(e);
+      const w = tracker.observe(e.origin === undefined ? 0 : e.origin.partition, e.timestamp, now);
+      if (w > this.emitted) this.raise(w);
+    }
+    this.arm();
+  }
+
+  /** The input ended: event time ends, and a final `Watermark(Infinity)` closes every window. */
+  end(): void {
+    this.dispose();
+    this.raise(Infinity);
+  }
+
+  /** Cancels the timer. */
+  dispose(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  private raise(w: number): void {
+    if (w > this.emitted) {
+      this.emitted = w;
+      this.sink.watermark(new Watermark(w));
+    }
+  }
+
+  private arm(): void {
+    const { scheduler } = this.runtime;
+    const at = this.tracker.nextDeadline(scheduler.now());
+    if (at === undefined || at >= this.timerAt) return;
+    this.timer?.unsubscribe();
+    this.timerAt = at;
+    this.timer = scheduler.schedule(
+      () => {
+        this.timerAt = Infinity;
+        this.timer = undefined;
+        const before = this.emitted;
+        this.raise(this.tracker.tick(scheduler.now(), this.caughtUp()));
+        if (this.emitted > before) this.sink.flush();
+        this.arm();
+      },
+      Math.max(0, at - scheduler.now()),
+    );
+  }
+
+  private fromFuture(e: StreamRecord<K, V>, now: number): Diverted {
+    return new Diverted(
+      e,
+      'future',
+      {
+        _tag: 'TributaryError',
+        code: 'RECORD_FROM_FUTURE',
+        message: `event time ${e.timestamp} is more than ${this.settings.maxFutureSkewMs} ms ahead of the clock (${now})`,
+        retriable: false,
+        ...(e.origin ? { origin: e.origin } : {}),
+      },
+      'withWatermarks',
+    );
+  }
+}
+
+/**
+ * Assigns watermarks to a chunk stream (see {@link WatermarkAssigner}). When the input completes, event
+ * time ends: a final `Watermark(Infinity)` closes every window. Bad options throw at once, naming the field.
  */
 export const withWatermarks =
   <K, V>(options: WatermarkOptions, runtime: WatermarkRuntime) =>
   (source: Observable<Chunk<K, V>>): Observable<Chunk<K, V>> => {
     const settings = resolveWatermarkOptions(options);
-    const { scheduler } = runtime;
-    const caughtUp = runtime.caughtUp ?? (() => true);
-    const guardsFuture = settings.maxFutureSkewMs !== undefined;
     return new Observable<Chunk<K, V>>((subscriber) => {
-      const tracker = new WatermarkTracker(settings, scheduler.now(), runtime.partitions ?? []);
-      let emitted = tracker.current();
-      let timer: Subscription | undefined;
-      let timerAt = Infinity;
-
-      const arm = (): void => {
-        const at = tracker.nextDeadline(scheduler.now());
-        if (at === undefined || at >= timerAt) return;
-        timer?.unsubscribe();
-        timerAt = at;
-        timer = scheduler.schedule(
-          () => {
-            timerAt = Infinity;
-            timer = undefined;
-            const w = tracker.tick(scheduler.now(), caughtUp());
-            if (w > emitted) {
-              emitted = w;
-              subscriber.next([new Watermark(w)]);
-            }
-            arm();
-          },
-          Math.max(0, at - scheduler.now()),
-        );
+      let out: Element<K, V>[] = [];
+      const flush = (): void => {
+        if (out.length === 0) return;
+        const ready = out;
+        out = [];
+        subscriber.next(ready);
       };
-
+      const assigner = new WatermarkAssigner<K, V>(settings, runtime, {
+        record: (r) => {
+          out.push(r);
+        },
+        watermark: (w) => {
+          out.push(w);
+        },
+        flush,
+      });
       const input = source.subscribe({
         next(chunk) {
-          const now = scheduler.now();
-          const out: Element<K, V>[] = [];
-          for (let i = 0; i < chunk.length; i++) {
-            const e = chunk[i]!;
-            if (e instanceof Watermark) {
-              const w = tracker.advanceTo(e.time);
-              if (w > emitted) {
-                emitted = w;
-                out.push(new Watermark(w));
-              }
-              continue;
-            }
-            if (!isValidTimestamp(e.timestamp)) {
-              runtime.divert(
-                new Diverted(e, 'invalid', invalidTimestamp(e.timestamp, e.origin), 'withWatermarks'),
-              );
-              continue;
-            }
-            if (guardsFuture && tracker.isFromFuture(e.timestamp, now)) {
-              runtime.divert(
-                new Diverted(
-                  e,
-                  'future',
-                  {
-                    _tag: 'TributaryError',
-                    code: 'RECORD_FROM_FUTURE',
-                    message: `event time ${e.timestamp} is more than ${settings.maxFutureSkewMs} ms ahead of the clock (${now})`,
-                    retriable: false,
-                    ...(e.origin ? { origin: e.origin } : {}),
-                  },
-                  'withWatermarks',
-                ),
-              );
-              continue;
-            }
-            out.push(e);
-            const w = tracker.observe(partitionOf(e), e.timestamp, now);
-            if (w > emitted) {
-              emitted = w;
-              out.push(new Watermark(w));
-            }
-          }
-          if (out.length > 0) subscriber.next(out);
-          arm();
+          assigner.chunk(chunk);
+          flush();
         },
-        error(err) {
-          subscriber.error(err);
-        },
+        error: (err) => subscriber.error(err),
         complete() {
-          if (emitted < Infinity) subscriber.next([new Watermark(Infinity)]);
+          assigner.end();
+          flush();
           subscriber.complete();
         },
       });
-      arm();
       return () => {
         input.unsubscribe();
-        timer?.unsubscribe();
+        assigner.dispose();
       };
     });
   };

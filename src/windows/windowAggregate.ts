@@ -2,6 +2,8 @@ import { Observable } from 'rxjs';
 import { Diverted, pushWatermark, Watermark, type Chunk, type Element } from '../core/Chunk.js';
 import { operatorFailed, TributaryException } from '../core/errors.js';
 import { chainStages, type AnyStage } from '../core/Stage.js';
+import { WatermarkAssigner, type WatermarkRuntime } from '../core/withWatermarks.js';
+import type { WatermarkSettings } from '../time/WatermarkTracker.js';
 import type { StateProbe } from '../core/RunContext.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
 import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
@@ -46,6 +48,8 @@ export interface WindowAggregateRuntime {
   /** Stateless operators chained in front of the store, and their names. */
   readonly stages?: readonly AnyStage[];
   readonly stageNames?: readonly string[];
+  /** Set when the input is a source's chunks before watermarks: the operator assigns them inline. */
+  readonly watermarks?: { readonly settings: WatermarkSettings; readonly runtime: WatermarkRuntime };
 }
 
 /**
@@ -99,34 +103,66 @@ export const windowAggregate =
         } else if (!store.add(r)) divert(late(r, closedWhy));
       });
       const failing = [...stageNames, name].join(' → ');
-      return source.subscribe({
+      let current: StreamRecord<unknown, unknown> | undefined;
+      const onRecord = (r: StreamRecord<unknown, unknown>): void => {
+        current = r;
+        add(r);
+      };
+      const onWatermark = (w: Watermark): void => {
+        if (w.time > watermark) {
+          watermark = w.time;
+          store.advance(watermark);
+          pushWatermark(out, w);
+        }
+      };
+      const flush = (): void => {
+        if (out.length === 0) return;
+        const ready = out;
+        out = [];
+        subscriber.next(ready);
+      };
+      // A user function threw: fail the stream rather than lose the record or the windows it was in.
+      const fail = (cause: unknown): void =>
+        subscriber.error(new TributaryException(operatorFailed(failing, cause, current?.origin)));
+      const assigner =
+        runtime.watermarks &&
+        new WatermarkAssigner<unknown, unknown>(runtime.watermarks.settings, runtime.watermarks.runtime, {
+          record: onRecord,
+          watermark: (w) => {
+            try {
+              onWatermark(w);
+            } catch (cause) {
+              fail(cause);
+            }
+          },
+          flush,
+        });
+      const subscription = source.subscribe({
         next(chunk) {
-          let i = 0;
           try {
-            for (; i < chunk.length; i++) {
-              const e = chunk[i]!;
-              if (e instanceof Watermark) {
-                if (e.time > watermark) {
-                  watermark = e.time;
-                  store.advance(watermark);
-                  pushWatermark(out, e);
-                }
-              } else add(e);
+            if (assigner) assigner.chunk(chunk);
+            else {
+              for (let i = 0; i < chunk.length; i++) {
+                const e = chunk[i]!;
+                if (e instanceof Watermark) onWatermark(e);
+                else onRecord(e);
+              }
             }
           } catch (cause) {
-            // A user function threw: fail the stream rather than lose the record or the windows it was in.
-            const e = chunk[i];
-            const origin = e instanceof Watermark ? undefined : e?.origin;
-            subscriber.error(new TributaryException(operatorFailed(failing, cause, origin)));
+            fail(cause);
             return;
           }
-          if (out.length > 0) {
-            const ready = out;
-            out = [];
-            subscriber.next(ready);
-          }
+          flush();
         },
         error: (err) => subscriber.error(err),
-        complete: () => subscriber.complete(),
+        complete: () => {
+          assigner?.end();
+          flush();
+          subscriber.complete();
+        },
       });
+      return () => {
+        subscription.unsubscribe();
+        assigner?.dispose();
+      };
     });
