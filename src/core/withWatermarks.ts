@@ -36,6 +36,8 @@ export class WatermarkAssigner<K, V> {
   private readonly caughtUp: () => boolean;
   private readonly guardsFuture: boolean;
   private emitted: number;
+  /** The record being handed to the sink, so a failure downstream can name it. */
+  inFlight: StreamRecord<K, V> | undefined;
   private timer: Subscription | undefined;
   private timerAt = Infinity;
 
@@ -71,6 +73,7 @@ export class WatermarkAssigner<K, V> {
         this.runtime.divert(this.fromFuture(e, now));
         continue;
       }
+      this.inFlight = e;
       sink.record(e);
       const w = tracker.observe(e.origin === undefined ? 0 : e.origin.partition, e.timestamp, now);
       if (w > this.emitted) this.raise(w);

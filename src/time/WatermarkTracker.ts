@@ -75,8 +75,24 @@ export class WatermarkTracker {
    * {@link isFromFuture} first: a rejected record must not be observed.
    */
   observe(partition: number, timestamp: number, now: number): number {
-    // Batches come from one partition at a time: skip the map lookup for a run of the same partition.
-    let state = partition === this.lastPartition ? this.lastState : this.partitions.get(partition);
+    // The common case, kept small so that it inlines: the same partition as the record before (batches
+    // come from one partition at a time), active, and not raising its maximum.
+    const state = this.lastState;
+    if (
+      partition === this.lastPartition &&
+      state !== undefined &&
+      !state.idle &&
+      timestamp <= state.maxTimestamp
+    ) {
+      state.lastActivity = now;
+      this.lastRecordAt = now;
+      return this.dirty ? this.current() : this.watermark;
+    }
+    return this.observeSlow(partition, timestamp, now);
+  }
+
+  private observeSlow(partition: number, timestamp: number, now: number): number {
+    let state = this.partitions.get(partition);
     if (state === undefined) {
       state = { maxTimestamp: -Infinity, lastActivity: now, idle: false };
       this.partitions.set(partition, state);

@@ -104,10 +104,6 @@ export const windowAggregate =
       });
       const failing = [...stageNames, name].join(' → ');
       let current: StreamRecord<unknown, unknown> | undefined;
-      const onRecord = (r: StreamRecord<unknown, unknown>): void => {
-        current = r;
-        add(r);
-      };
       const onWatermark = (w: Watermark): void => {
         if (w.time > watermark) {
           watermark = w.time;
@@ -122,12 +118,14 @@ export const windowAggregate =
         subscriber.next(ready);
       };
       // A user function threw: fail the stream rather than lose the record or the windows it was in.
-      const fail = (cause: unknown): void =>
-        subscriber.error(new TributaryException(operatorFailed(failing, cause, current?.origin)));
+      const fail = (cause: unknown): void => {
+        const failed = assigner ? assigner.inFlight : current;
+        subscriber.error(new TributaryException(operatorFailed(failing, cause, failed?.origin)));
+      };
       const assigner =
         runtime.watermarks &&
         new WatermarkAssigner<unknown, unknown>(runtime.watermarks.settings, runtime.watermarks.runtime, {
-          record: onRecord,
+          record: add,
           watermark: (w) => {
             try {
               onWatermark(w);
@@ -145,7 +143,10 @@ export const windowAggregate =
               for (let i = 0; i < chunk.length; i++) {
                 const e = chunk[i]!;
                 if (e instanceof Watermark) onWatermark(e);
-                else onRecord(e);
+                else {
+                  current = e;
+                  add(e);
+                }
               }
             }
           } catch (cause) {
