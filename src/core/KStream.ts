@@ -7,7 +7,7 @@ import { resolveWatermarkOptions, type WatermarkOptions } from '../time/Watermar
 import type { WatermarkSettings } from '../time/WatermarkTracker.js';
 import { pushWatermark, Watermark, type Chunk, type Element } from './Chunk.js';
 import { operatorFailed, TributaryException } from './errors.js';
-import { chainStages, type AnyStage, type Stage } from './Stage.js';
+import { chainStages, materialize, type AnyStage, type Stage } from './Stage.js';
 import { RunContext } from './RunContext.js';
 import type { Headers, StreamRecord } from './StreamRecord.js';
 import { withWatermarks, type WatermarkRuntime } from './withWatermarks.js';
@@ -75,8 +75,8 @@ const runStages =
   (source: Observable<Chunk<K, V>>): Observable<Chunk<K2, V2>> =>
     new Observable((subscriber) => {
       let out: Element<K2, V2>[] = [];
-      const push = chainStages<K, V, K2, V2>(stages, (r) => {
-        out.push(r);
+      const push = chainStages<K, V, K2, V2>(stages, (key, value, timestamp, headers, from) => {
+        out.push(materialize(key, value, timestamp, headers, from));
       });
       return source.subscribe({
         next(chunk) {
@@ -85,7 +85,7 @@ const runStages =
             for (; i < chunk.length; i++) {
               const e = chunk[i]!;
               if (e instanceof Watermark) pushWatermark(out, e);
-              else push(e);
+              else push(e.key, e.value, e.timestamp, e.headers, e);
             }
           } catch (cause) {
             const failed = chunk[i] as StreamRecord<K, V>;
@@ -103,17 +103,14 @@ const runStages =
       });
     });
 
-/** A record with the same origin as `from` (records from a log keep it through every operator). */
-const derived = <K, V>(
-  from: StreamRecord<unknown, unknown>,
-  key: K,
-  value: V,
-  timestamp: number,
-  headers: Headers,
-): StreamRecord<K, V> =>
-  from.origin === undefined
-    ? { key, value, timestamp, headers }
-    : { key, value, timestamp, headers, origin: from.origin };
+/**
+ * Whether a user function given `(value, record)` reads the record. One that declares a single parameter
+ * does not, and is called without building the record, so a chain of such operators allocates nothing.
+ */
+const wantsRecord = (f: (...args: never[]) => unknown): boolean => f.length !== 1;
+
+/** Passed in place of the record to functions that do not declare the parameter. */
+const NO_RECORD = undefined as never;
 
 /**
  * A stream of keyed, timestamped records: a description of a pipeline, built once per run.
@@ -215,16 +212,20 @@ export class KStream<K, V> {
 
   /** Replaces key and value (and optionally timestamp or headers); origin is kept. */
   map<K2, V2>(f: (record: StreamRecord<K, V>) => KeyValue<K2, V2>): KStream<K2, V2> {
-    return this.derive<K2, V2>('map', (next) => (r) => {
-      const kv = f(r);
-      next(derived(r, kv.key, kv.value, kv.timestamp ?? r.timestamp, kv.headers ?? r.headers));
+    return this.derive<K2, V2>('map', (next) => (key, value, timestamp, headers, from) => {
+      const kv = f(materialize(key, value, timestamp, headers, from));
+      next(kv.key, kv.value, kv.timestamp ?? timestamp, kv.headers ?? headers, from);
     });
   }
 
   /** Replaces the value. */
   mapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => V2): KStream<K, V2> {
-    return this.derive<K, V2>('mapValues', (next) => (r) => {
-      next(derived(r, r.key, f(r.value, r), r.timestamp, r.headers));
+    const withRecord = wantsRecord(f);
+    return this.derive<K, V2>('mapValues', (next) => (key, value, timestamp, headers, from) => {
+      const mapped = withRecord
+        ? f(value, materialize(key, value, timestamp, headers, from))
+        : f(value, NO_RECORD);
+      next(key, mapped, timestamp, headers, from);
     });
   }
 
@@ -232,39 +233,49 @@ export class KStream<K, V> {
   filter<V2 extends V>(predicate: (value: V, record: StreamRecord<K, V>) => value is V2): KStream<K, V2>;
   filter(predicate: (value: V, record: StreamRecord<K, V>) => boolean): KStream<K, V>;
   filter(predicate: (value: V, record: StreamRecord<K, V>) => boolean): KStream<K, V> {
-    return this.derive<K, V>('filter', (next) => (r) => {
-      if (predicate(r.value, r)) next(r);
+    const withRecord = wantsRecord(predicate);
+    return this.derive<K, V>('filter', (next) => (key, value, timestamp, headers, from) => {
+      const keep = withRecord
+        ? predicate(value, materialize(key, value, timestamp, headers, from))
+        : predicate(value, NO_RECORD);
+      if (keep) next(key, value, timestamp, headers, from);
     });
   }
 
   /** Replaces each record by zero or more records. */
   flatMap<K2, V2>(f: (record: StreamRecord<K, V>) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
-    return this.derive<K2, V2>('flatMap', (next) => (r) => {
-      for (const kv of f(r)) {
-        next(derived(r, kv.key, kv.value, kv.timestamp ?? r.timestamp, kv.headers ?? r.headers));
+    return this.derive<K2, V2>('flatMap', (next) => (key, value, timestamp, headers, from) => {
+      for (const kv of f(materialize(key, value, timestamp, headers, from))) {
+        next(kv.key, kv.value, kv.timestamp ?? timestamp, kv.headers ?? headers, from);
       }
     });
   }
 
   /** Replaces each value by zero or more values, keeping key and timestamp. */
   flatMapValues<V2>(f: (value: V, record: StreamRecord<K, V>) => Iterable<V2>): KStream<K, V2> {
-    return this.derive<K, V2>('flatMapValues', (next) => (r) => {
-      for (const value of f(r.value, r)) next(derived(r, r.key, value, r.timestamp, r.headers));
+    return this.derive<K, V2>('flatMapValues', (next) => (key, value, timestamp, headers, from) => {
+      for (const mapped of f(value, materialize(key, value, timestamp, headers, from))) {
+        next(key, mapped, timestamp, headers, from);
+      }
     });
   }
 
   /** Sets the key, which windowed aggregations group by. */
   selectKey<K2>(f: (value: V, record: StreamRecord<K, V>) => K2): KStream<K2, V> {
-    return this.derive<K2, V>('selectKey', (next) => (r) => {
-      next(derived(r, f(r.value, r), r.value, r.timestamp, r.headers));
+    const withRecord = wantsRecord(f);
+    return this.derive<K2, V>('selectKey', (next) => (key, value, timestamp, headers, from) => {
+      const selected = withRecord
+        ? f(value, materialize(key, value, timestamp, headers, from))
+        : f(value, NO_RECORD);
+      next(selected, value, timestamp, headers, from);
     });
   }
 
   /** Calls `f` for each record (logging, metrics) and passes it on unchanged. */
   peek(f: (record: StreamRecord<K, V>) => void): KStream<K, V> {
-    return this.derive<K, V>('peek', (next) => (r) => {
-      f(r);
-      next(r);
+    return this.derive<K, V>('peek', (next) => (key, value, timestamp, headers, from) => {
+      f(materialize(key, value, timestamp, headers, from));
+      next(key, value, timestamp, headers, from);
     });
   }
 

@@ -1,4 +1,3 @@
-import type { StreamRecord } from '../core/StreamRecord.js';
 import { withEntryMerge, type Aggregator } from './Aggregator.js';
 import { DueQueue } from './DueQueue.js';
 import { lowerBound, type EmitWindow, type WindowStore } from './WindowStore.js';
@@ -42,7 +41,7 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     >;
   }
 
-  add({ key, value, timestamp }: StreamRecord<K, V>): boolean {
+  add(key: K, value: V, timestamp: number): boolean {
     const adv = this.advanceMs;
     // Division beats `%`, which is a slow floating-point remainder for epoch-millisecond doubles.
     const lastStart = Math.floor(timestamp / adv) * adv;

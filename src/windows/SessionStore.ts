@@ -1,4 +1,3 @@
-import type { StreamRecord } from '../core/StreamRecord.js';
 import { withEntryMerge, type Aggregator } from './Aggregator.js';
 import { DueQueue } from './DueQueue.js';
 import type { EmitWindow, WindowStore } from './WindowStore.js';
@@ -37,7 +36,7 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
     this.agg = (aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<V, unknown, R>;
   }
 
-  add({ key, value, timestamp }: StreamRecord<K, V>): boolean {
+  add(key: K, value: V, timestamp: number): boolean {
     const gap = this.gapMs;
     if (timestamp + gap + 1 + this.graceMs <= this.watermark) return false;
     let state = this.keys.get(key);

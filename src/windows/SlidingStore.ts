@@ -1,6 +1,7 @@
 import type { Aggregator } from './Aggregator.js';
 import { DueQueue } from './DueQueue.js';
-import type { StreamRecord } from '../core/StreamRecord.js';
+import { materialize } from '../core/Stage.js';
+import type { Headers, StreamRecord } from '../core/StreamRecord.js';
 import { lowerBound, upperBound, type EmitWindow, type Unplaced, type WindowStore } from './WindowStore.js';
 
 class KeySliding<K, V, A> {
@@ -43,8 +44,7 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     private readonly unplaced: Unplaced<K, V>,
   ) {}
 
-  add(record: StreamRecord<K, V>): boolean {
-    const { key, value, timestamp } = record;
+  add(key: K, value: V, timestamp: number, headers: Headers, from: StreamRecord<unknown, unknown>): boolean {
     const d = this.diffMs;
     if (timestamp + d + 1 + this.graceMs <= this.watermark) return false;
     let state = this.keys.get(key);
@@ -76,7 +76,8 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
 
     const at = upperBound(times, timestamp);
     times.splice(at, 0, timestamp);
-    records.splice(at, 0, record);
+    // Kept to count it in windows created later, or to report it if none does.
+    records.splice(at, 0, materialize(key, value, timestamp, headers, from));
     placed.splice(at, 0, counted);
 
     const lower = lowerBound(times, timestamp);

@@ -1,4 +1,4 @@
-import type { StreamRecord } from '../core/StreamRecord.js';
+import type { Headers, StreamRecord } from '../core/StreamRecord.js';
 import type { EmitMode } from './WindowResult.js';
 
 /**
@@ -15,8 +15,12 @@ export type EmitWindow<K, R> = (emit: EmitMode, key: K, start: number, end: numb
  * Stores emit `final` results when windows close (in final mode) or `updates` on every change.
  */
 export interface WindowStore<K, V> {
-  /** Adds a record at the current watermark; returns `false` when it is late (all its windows closed). */
-  add(record: StreamRecord<K, V>): boolean;
+  /**
+   * Adds a record at the current watermark; returns `false` when it is late (all its windows closed). The
+   * record comes as its fields plus the record it was derived from (see `Next`), so that stores that only
+   * fold values never need a record object.
+   */
+  add(key: K, value: V, timestamp: number, headers: Headers, from: StreamRecord<unknown, unknown>): boolean;
   /** Raises the watermark, closing and releasing every window that it closes. */
   advance(watermark: number): void;
   /** Entries held (panes, windows, sessions, buffered records): zero once every window has closed. */

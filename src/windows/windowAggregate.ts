@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { Diverted, pushWatermark, Watermark, type Chunk, type Element } from '../core/Chunk.js';
 import { operatorFailed, TributaryException } from '../core/errors.js';
-import { chainStages, type AnyStage } from '../core/Stage.js';
+import { chainStages, materialize, type AnyStage } from '../core/Stage.js';
 import { WatermarkAssigner, type WatermarkRuntime } from '../core/withWatermarks.js';
 import type { WatermarkSettings } from '../time/WatermarkTracker.js';
 import type { StateProbe } from '../core/RunContext.js';
@@ -96,11 +96,14 @@ export const windowAggregate =
       );
       runtime.register?.(store);
       const closedWhy = `every ${spec.kind} window containing it closed`;
-      const add = chainStages<unknown, unknown, K, V>(stages, (r) => {
-        if (!isValidTimestamp(r.timestamp)) {
+      const add = chainStages<unknown, unknown, K, V>(stages, (key, value, timestamp, headers, from) => {
+        if (!isValidTimestamp(timestamp)) {
           // A `map` upstream may have set it: such a record has no place in event time.
-          divert(new Diverted(r, 'invalid', invalidTimestamp(r.timestamp, r.origin), name));
-        } else if (!store.add(r)) divert(late(r, closedWhy));
+          const r = materialize(key, value, timestamp, headers, from);
+          divert(new Diverted(r, 'invalid', invalidTimestamp(timestamp, r.origin), name));
+        } else if (!store.add(key, value, timestamp, headers, from)) {
+          divert(late(materialize(key, value, timestamp, headers, from), closedWhy));
+        }
       });
       const failing = [...stageNames, name].join(' → ');
       let current: StreamRecord<unknown, unknown> | undefined;
@@ -125,7 +128,7 @@ export const windowAggregate =
       const assigner =
         runtime.watermarks &&
         new WatermarkAssigner<unknown, unknown>(runtime.watermarks.settings, runtime.watermarks.runtime, {
-          record: add,
+          record: (r) => add(r.key, r.value, r.timestamp, r.headers, r),
           watermark: (w) => {
             try {
               onWatermark(w);
@@ -145,7 +148,7 @@ export const windowAggregate =
                 if (e instanceof Watermark) onWatermark(e);
                 else {
                   current = e;
-                  add(e);
+                  add(e.key, e.value, e.timestamp, e.headers, e);
                 }
               }
             }
