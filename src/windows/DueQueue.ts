@@ -1,22 +1,19 @@
+/** Per-key window state that a {@link DueQueue} schedules: when the key's next window closes. */
+export interface Scheduled {
+  /** `Infinity`: not queued. */
+  scheduledAt: number;
+}
+
 /**
  * A min-heap of (time, item) pairs: which keys have windows due to close first. Entries are never
- * updated in place; a key re-scheduled earlier is pushed again and the stale entry is skipped by the caller
- * (it compares the popped time with the key's current schedule).
+ * updated in place; a key re-scheduled earlier is pushed again and the stale entry is skipped when it
+ * comes out (its time no longer matches the key's `scheduledAt`).
  */
 export class DueQueue<T> {
   private readonly times: number[] = [];
   private readonly items: T[] = [];
 
-  get size(): number {
-    return this.times.length;
-  }
-
-  /** Time of the earliest entry, or `Infinity` when empty. */
-  peekTime(): number {
-    return this.times.length === 0 ? Infinity : this.times[0]!;
-  }
-
-  push(time: number, item: T): void {
+  private push(time: number, item: T): void {
     const { times, items } = this;
     let i = times.length;
     times.push(time);
@@ -32,11 +29,33 @@ export class DueQueue<T> {
     items[i] = item;
   }
 
+  /** Queues `key` to close at `at`, unless it is already queued for no later. */
+  schedule(key: T, state: Scheduled, at: number): void {
+    if (at < state.scheduledAt) {
+      state.scheduledAt = at;
+      this.push(at, key);
+    }
+  }
+
+  /** Hands every key due at or before `watermark` to `close`, with its state, earliest first. */
+  closeDue<S extends Scheduled>(
+    watermark: number,
+    keys: ReadonlyMap<T, S>,
+    close: (key: T, state: S) => void,
+  ): void {
+    this.drainUntil(watermark, (key, at) => {
+      const state = keys.get(key);
+      if (state === undefined || state.scheduledAt !== at) return;
+      state.scheduledAt = Infinity;
+      close(key, state);
+    });
+  }
+
   /**
    * Removes every entry due at or before `time`, earliest first, and hands each to `visit` with the time it
    * was queued for (so the caller can recognise stale entries).
    */
-  drainUntil(time: number, visit: (item: T, at: number) => void): void {
+  private drainUntil(time: number, visit: (item: T, at: number) => void): void {
     while (this.times.length > 0 && this.times[0]! <= time) {
       const at = this.times[0]!;
       visit(this.pop(), at);

@@ -82,10 +82,7 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     if (!(through > this.closedThrough)) return;
     const from = this.closedThrough;
     this.closedThrough = through;
-    this.due.drainUntil(watermark, (key, at) => {
-      const state = this.keys.get(key);
-      if (state === undefined || state.scheduledAt !== at) return;
-      state.scheduledAt = Infinity;
+    this.due.closeDue(watermark, this.keys, (key, state) => {
       this.closeKey(key, state, from, through);
     });
   }
@@ -145,9 +142,6 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
       this.closedThrough + this.advanceMs,
     );
     const at = nextStart + this.sizeMs + this.graceMs;
-    if (at < state.scheduledAt) {
-      state.scheduledAt = at;
-      this.due.push(at, key);
-    }
+    this.due.schedule(key, state, at);
   }
 }

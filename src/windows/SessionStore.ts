@@ -74,10 +74,7 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
   advance(watermark: number): void {
     if (!(watermark > this.watermark)) return;
     this.watermark = watermark;
-    this.due.drainUntil(watermark, (key, at) => {
-      const state = this.keys.get(key);
-      if (state === undefined || state.scheduledAt !== at) return;
-      state.scheduledAt = Infinity;
+    this.due.closeDue(watermark, this.keys, (key, state) => {
       const closeAfter = this.gapMs + 1 + this.graceMs;
       const open: Session<unknown>[] = [];
       for (const s of state.sessions) {
@@ -100,9 +97,6 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
   private schedule(key: K, state: KeySessions<unknown>): void {
     let at = Infinity;
     for (const s of state.sessions) at = Math.min(at, s.last + this.gapMs + 1 + this.graceMs);
-    if (at < state.scheduledAt) {
-      state.scheduledAt = at;
-      this.due.push(at, key);
-    }
+    this.due.schedule(key, state, at);
   }
 }

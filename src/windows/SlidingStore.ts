@@ -103,10 +103,7 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
   advance(watermark: number): void {
     if (!(watermark > this.watermark)) return;
     this.watermark = watermark;
-    this.due.drainUntil(watermark, (key, at) => {
-      const state = this.keys.get(key);
-      if (state === undefined || state.scheduledAt !== at) return;
-      state.scheduledAt = Infinity;
+    this.due.closeDue(watermark, this.keys, (key, state) => {
       this.closeKey(key, state);
     });
   }
@@ -177,9 +174,6 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     const windowAt = state.starts.length > 0 ? state.starts[0]! + closeAfter : Infinity;
     const recordAt = state.times.length > 0 ? state.times[0]! + closeAfter + 1 : Infinity;
     const at = Math.min(windowAt, recordAt);
-    if (at < state.scheduledAt) {
-      state.scheduledAt = at;
-      this.due.push(at, key);
-    }
+    this.due.schedule(key, state, at);
   }
 }
