@@ -6,10 +6,11 @@
  * hand-written loop that computes the same window means in the same process. Both results are checked
  * equal before any number is printed. The sliding-window and tumbling-OHLCV rates are reported beside it.
  *
- * Prints a table, then as its last line one JSON object:
+ * Each row is the median of five timed runs after one warm-up run. Prints a table, then as its last line
+ * one JSON object:
  * `{"bench":"engine","ours_rps":…,"baseline_rps":…,"ratio":…,"sliding_rps":…,"ohlcv_rps":…}`.
  *
- * Options (environment): BENCH_RECORDS (default 5000000), BENCH_SLIDING_RECORDS (default 200000).
+ * Options (environment): BENCH_RECORDS (default 5000000), BENCH_SLIDING_RECORDS (default 100000).
  */
 import { Subject } from 'rxjs';
 import { aggregators, hopping, KStream, sliding, tumbling, type StreamRecord } from '../src/index.js';
@@ -19,7 +20,7 @@ import { measure, printTable, type Measurement } from './measure.js';
 import { randomTrades, type Trade } from './trades.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 5_000_000);
-const SLIDING_RECORDS = Number(process.env.BENCH_SLIDING_RECORDS ?? 200_000);
+const SLIDING_RECORDS = Number(process.env.BENCH_SLIDING_RECORDS ?? 100_000);
 const KEYS = 16;
 const BATCH = 1_000;
 const SIZE_MS = 30_000;
@@ -66,7 +67,10 @@ const hoppingMean = (source: KStream<null, Trade>) =>
  * The same numbers by hand: per symbol, panes of 5 s hold a price sum and count; when the watermark
  * (max event time − delay) passes a window's end, the window's six panes are summed and emitted.
  */
-function handWritten(input: readonly StreamRecord<null, Trade>[]): { outputs: WindowMean[]; latencies: number[] } {
+function handWritten(input: readonly StreamRecord<null, Trade>[]): {
+  outputs: WindowMean[];
+  latencies: number[];
+} {
   interface Pane {
     sum: number;
     count: number;
@@ -136,7 +140,9 @@ function handWritten(input: readonly StreamRecord<null, Trade>[]): { outputs: Wi
 }
 
 function checksum(results: readonly WindowMean[]): string {
-  const sorted = [...results].sort((a, b) => a.start - b.start || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...results].sort(
+    (a, b) => a.start - b.start || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   let sum = 0;
   for (const r of sorted) sum += r.mean * (1 + (r.start % 7));
   return `${sorted.length}:${sum.toFixed(6)}`;
@@ -188,8 +194,16 @@ function main(): void {
     }),
   );
 
-  printTable(rows, `latency = time to process one ${BATCH}-record batch; results checked equal (${checksum(ours)})`);
-  const [oursRow, baseRow, slidingRow, ohlcvRow] = rows as [Measurement, Measurement, Measurement, Measurement];
+  printTable(
+    rows,
+    `latency = time to process one ${BATCH}-record batch; results checked equal (${checksum(ours)})`,
+  );
+  const [oursRow, baseRow, slidingRow, ohlcvRow] = rows as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+  ];
   process.stdout.write(
     `${JSON.stringify({
       bench: 'engine',

@@ -18,7 +18,9 @@ import { decodeTrade, type Trade } from './trade.js';
 
 const BUNDLED = new URL('./data/binance-trades-2024-08-08.jsonl.gz', import.meta.url).pathname;
 
-async function readTrades(file: string): Promise<{ trades: StreamRecord<null, Trade>[]; rejected: string[] }> {
+async function readTrades(
+  file: string,
+): Promise<{ trades: StreamRecord<null, Trade>[]; rejected: string[] }> {
   const input = createReadStream(file);
   const lines = createInterface({ input: file.endsWith('.gz') ? input.pipe(createGunzip()) : input });
   const trades: StreamRecord<null, Trade>[] = [];

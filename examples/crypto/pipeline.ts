@@ -1,4 +1,11 @@
-import { aggregators, sliding, tumbling, type Candle, type KStream, type WindowResult } from '../../src/index.js';
+import {
+  aggregators,
+  sliding,
+  tumbling,
+  type Candle,
+  type KStream,
+  type WindowResult,
+} from '../../src/index.js';
 import type { Trade } from './trade.js';
 
 /** The crypto analytics topology's settings; the defaults are the flagship example's. */
@@ -43,21 +50,18 @@ export const cryptoAnalytics = (
   const movingAverages = bySymbol
     .window(sliding(settings.movingAverage))
     .aggregate(vwap, { name: 'moving-average' })
-    .mapValues(
-      (r): CryptoOutput => ({
-        kind: 'moving-average',
-        result: {
-          ...r,
-          value: { price: r.value.price, vwap: r.value.notional / r.value.volume, trades: r.value.trades },
-        },
-      }),
-    );
+    .mapValues((r): CryptoOutput => ({
+      kind: 'moving-average',
+      result: {
+        ...r,
+        value: { price: r.value.price, vwap: r.value.notional / r.value.volume, trades: r.value.trades },
+      },
+    }));
   const candles = bySymbol
     .window(tumbling(settings.candle))
-    .aggregate(
-      aggregators.ohlcv({ price: (t: Trade) => t.price, volume: (t: Trade) => t.qty }),
-      { name: 'candles' },
-    )
+    .aggregate(aggregators.ohlcv({ price: (t: Trade) => t.price, volume: (t: Trade) => t.qty }), {
+      name: 'candles',
+    })
     .mapValues((result): CryptoOutput => ({ kind: 'candle', result }));
   return movingAverages.merge(candles);
 };
