@@ -115,7 +115,7 @@ const NO_RECORD = undefined as never;
 /**
  * A stream of keyed, timestamped records: a description of a pipeline, built once per run.
  * Chain stateless operators (`map`, `filter`, `selectKey`, …), window and aggregate, then run it with the
- * test driver, the in-memory log or Kafka. Records flow in chunks (as Kafka delivers them), so the cost of
+ * test driver or `records()`. Records flow in chunks (as Kafka delivers them), so the cost of
  * RxJS is paid per chunk, not per record; any RxJS operator still applies per record through `through`.
  *
  * @example
