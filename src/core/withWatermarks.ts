@@ -3,6 +3,7 @@ import { resolveWatermarkOptions, type WatermarkOptions } from '../time/Watermar
 import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
 import { WatermarkTracker, type WatermarkSettings } from '../time/WatermarkTracker.js';
 import { Diverted, Watermark, type Chunk, type Element } from './Chunk.js';
+import type { Next } from './Stage.js';
 import type { StreamRecord } from './StreamRecord.js';
 
 /** Runtime inputs of the watermark operator that are not configuration. */
@@ -18,7 +19,8 @@ export interface WatermarkRuntime {
 
 /** Where a {@link WatermarkAssigner} sends the records it lets through and the watermarks it raises. */
 export interface WatermarkSink<K, V> {
-  record(r: StreamRecord<K, V>): void;
+  /** A record let through, as its fields and itself (see {@link Next}). */
+  record: Next<K, V>;
   watermark(w: Watermark): void;
   /** Called after a timer (idleness, idle close) raised the watermark outside of any chunk. */
   flush(): void;
@@ -74,7 +76,7 @@ export class WatermarkAssigner<K, V> {
         continue;
       }
       this.inFlight = e;
-      sink.record(e);
+      sink.record(e.key, e.value, e.timestamp, e.headers, e);
       const w = tracker.observe(e.origin === undefined ? 0 : e.origin.partition, e.timestamp, now);
       if (w > this.emitted) this.raise(w);
     }
@@ -153,8 +155,8 @@ export const withWatermarks =
         subscriber.next(ready);
       };
       const assigner = new WatermarkAssigner<K, V>(settings, runtime, {
-        record: (r) => {
-          out.push(r);
+        record: (_key, _value, _timestamp, _headers, r) => {
+          out.push(r as StreamRecord<K, V>);
         },
         watermark: (w) => {
           out.push(w);

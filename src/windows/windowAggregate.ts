@@ -128,7 +128,7 @@ export const windowAggregate =
       const assigner =
         runtime.watermarks &&
         new WatermarkAssigner<unknown, unknown>(runtime.watermarks.settings, runtime.watermarks.runtime, {
-          record: (r) => add(r.key, r.value, r.timestamp, r.headers, r),
+          record: add,
           watermark: (w) => {
             try {
               onWatermark(w);
