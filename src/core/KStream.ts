@@ -28,6 +28,8 @@ export interface SourceOptions {
   readonly partitions?: readonly number[];
   /** Whether the source has read everything available; gates idle close. */
   readonly caughtUp?: () => boolean;
+  /** The partitions read, as a consumer group's assignment changes (see `WatermarkRuntime.assignment`). */
+  readonly assignment?: Observable<readonly number[]>;
 }
 
 /** Options of a windowed aggregation. */
@@ -57,6 +59,7 @@ const sourceWatermarks = (
     divert: ctx.divert,
     ...(options.partitions ? { partitions: options.partitions } : {}),
     ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
+    ...(options.assignment ? { assignment: options.assignment } : {}),
   },
 });
 

@@ -15,6 +15,12 @@ export interface WatermarkRuntime {
   readonly caughtUp?: () => boolean;
   /** Receives records from the future. */
   readonly divert: (diverted: Diverted) => void;
+  /**
+   * The partitions the source reads, as they change (a consumer group's assignment). Each emission is the
+   * whole set: new partitions hold the watermark back until they have data or turn idle, and partitions
+   * no longer read stop holding it.
+   */
+  readonly assignment?: Observable<readonly number[]>;
 }
 
 /** Where a {@link WatermarkAssigner} sends the records it lets through and the watermarks it raises. */
@@ -42,6 +48,8 @@ export class WatermarkAssigner<K, V> {
   inFlight: StreamRecord<K, V> | undefined;
   private timer: Subscription | undefined;
   private timerAt = Infinity;
+  private readonly assignment: Subscription | undefined;
+  private assigned = new Set<number>();
 
   constructor(
     private readonly settings: WatermarkSettings,
@@ -52,6 +60,7 @@ export class WatermarkAssigner<K, V> {
     this.caughtUp = runtime.caughtUp ?? (() => true);
     this.guardsFuture = settings.maxFutureSkewMs !== undefined;
     this.emitted = this.tracker.current();
+    this.assignment = runtime.assignment?.subscribe((partitions) => this.reassign(partitions));
     this.arm();
   }
 
@@ -89,11 +98,25 @@ export class WatermarkAssigner<K, V> {
     this.raise(Infinity);
   }
 
-  /** Cancels the timer. */
+  /** Cancels the timer and stops following the assignment. */
   dispose(): void {
+    this.assignment?.unsubscribe();
     this.timer?.unsubscribe();
     this.timer = undefined;
     this.timerAt = Infinity;
+  }
+
+  private reassign(partitions: readonly number[]): void {
+    const now = new Set(partitions);
+    const revoked = [...this.assigned].filter((p) => !now.has(p));
+    this.assigned = now;
+    const clock = this.runtime.scheduler.now();
+    this.tracker.revoke(revoked);
+    this.tracker.assign(partitions, clock);
+    const before = this.emitted;
+    this.raise(this.tracker.current());
+    if (this.emitted > before) this.sink.flush();
+    this.arm();
   }
 
   private raise(w: number): void {

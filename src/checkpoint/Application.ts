@@ -1,0 +1,410 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import type { Serde } from '../codecs/Serde.js';
+import { deadLetterHeaders } from '../codecs/deadLetterHeaders.js';
+import { Watermark, type Chunk, type Diverted } from '../core/Chunk.js';
+import { configError, raise, type TributaryError } from '../core/errors.js';
+import { KStream } from '../core/KStream.js';
+import { RunContext } from '../core/RunContext.js';
+import type { StreamRecord } from '../core/StreamRecord.js';
+import type { Sink } from '../sinks/Sink.js';
+import { unsafePositiveMillis, type Duration } from '../time/Duration.js';
+import type { TimestampExtractor } from '../time/TimestampExtractor.js';
+import type { WatermarkOptions } from '../time/WatermarkOptions.js';
+import type {
+  LogBatch,
+  LogConsumer,
+  LogMessage,
+  LogProducer,
+  LogRecord,
+  LogTransport,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './LogTransport.js';
+
+/** What the application does with a record that its serde cannot decode. */
+export type DecodeErrorPolicy = 'dead-letter' | 'skip' | 'fail';
+
+/** A topic read by an {@link Application}. */
+export interface TopicSourceOptions<K, V> {
+  readonly topic: string;
+  readonly value: Serde<V>;
+  /** Without it, records carry the key's bytes as they are (or `null`). */
+  readonly key?: Serde<K>;
+  /** Event time; default: the log's record timestamp. A failure is a decode failure. */
+  readonly timestamp?: TimestampExtractor<V>;
+  readonly watermark?: WatermarkOptions;
+  /** `dead-letter` (default): the original record goes to `<topic>.dlq` with headers saying why. */
+  readonly onDecodeError?: DecodeErrorPolicy;
+}
+
+/** A structured logger; a pino logger fits. */
+export interface AppLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** Options of an {@link Application}. */
+export interface ApplicationOptions {
+  /** Names the consumer group and the application's internal topics. */
+  readonly applicationId: string;
+  readonly transport: LogTransport;
+  /** How often the commit protocol runs. Default `'5s'`. */
+  readonly commitInterval?: Duration;
+  /** Records a sink may hold unflushed before the sources pause. Default 100 000. */
+  readonly maxSinkBacklog?: number;
+  readonly logger?: AppLogger;
+}
+
+const SILENT: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+interface SourceState {
+  readonly options: TopicSourceOptions<unknown, unknown>;
+  readonly chunks: Subject<Chunk<unknown, unknown>>;
+  /** The source topic's partitions this member owns. */
+  readonly assignment: BehaviorSubject<readonly number[]>;
+  readonly deadLetterTopic: string;
+}
+
+interface Output {
+  readonly stream: KStream<unknown, unknown>;
+  readonly sink: Sink<unknown, unknown>;
+}
+
+const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * A pipeline running against a log (Kafka or the in-memory log): topics in, sinks out, and the commit
+ * protocol in between. Every `commitInterval`, and on shutdown:
+ *
+ * 1. every sink is flushed (a failed flush aborts the checkpoint: nothing is committed);
+ * 2. dead-letter records written for the batches so far have been acknowledged (they are awaited per batch);
+ * 3. the consumer offsets of exactly the records processed so far are committed.
+ *
+ * Outputs are therefore at-least-once: after a crash, the records after the last checkpoint are read
+ * again. Run more instances with the same `applicationId` to spread partitions over them.
+ *
+ * @example
+ * ```ts
+ * import { Application, aggregators, json, kafkaTransport, tumbling } from 'tributary';
+ * import * as t from 'io-ts';
+ *
+ * const app = new Application({ applicationId: 'clicks', transport: kafkaTransport({ brokers: ['127.0.0.1:19092'] }) });
+ * const clicks = app.source({ topic: 'clicks', value: json(t.type({ page: t.string })) });
+ * const perPage = clicks.selectKey((c) => c.page).window(tumbling('1m')).aggregate(aggregators.count());
+ * app.to(perPage, app.topicSink('clicks-per-minute', { key: json(t.string), value: json(t.unknown) }));
+ * await app.start();
+ * ```
+ */
+export class Application {
+  private readonly sources = new Map<string, SourceState>();
+  private readonly outputs: Output[] = [];
+  private readonly topicSinks: TopicSink<unknown, unknown>[] = [];
+  private readonly commitIntervalMs: number;
+  private readonly maxSinkBacklog: number;
+  private readonly logger: AppLogger;
+  private readonly divertedSubject = new Subject<Diverted>();
+  /** Every record an operator took off its stream (late, from the future, invalid), as it happens. */
+  readonly diverted: Observable<Diverted> = this.divertedSubject.asObservable();
+
+  private producer: LogProducer | undefined;
+  private consumer: LogConsumer | undefined;
+  /** Next offset to commit per owned partition: one past the last record processed. */
+  private readonly positions = new Map<string, TopicPartitionOffset>();
+  private readonly owned = new Map<string, TopicPartition>();
+  private paused = false;
+  /** Batches and checkpoints run one at a time, in order. */
+  private queue: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private failure: unknown;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+
+  constructor(private readonly options: ApplicationOptions) {
+    if (!/^[A-Za-z0-9._-]+$/.test(options.applicationId)) {
+      raise(
+        configError(
+          'applicationId',
+          `must be letters, digits, '.', '_' or '-', got "${options.applicationId}"`,
+        ),
+      );
+    }
+    this.commitIntervalMs = unsafePositiveMillis(options.commitInterval ?? '5s', 'commitInterval');
+    this.maxSinkBacklog = options.maxSinkBacklog ?? 100_000;
+    if (!(this.maxSinkBacklog > 0)) raise(configError('maxSinkBacklog', 'must be a positive number'));
+    this.logger = options.logger ?? SILENT;
+  }
+
+  /** A stream of a topic's decoded records; records that fail to decode follow `onDecodeError`. */
+  source<K = Uint8Array | null, V = unknown>(options: TopicSourceOptions<K, V>): KStream<K, V> {
+    this.assertNew('source');
+    if (this.sources.has(options.topic)) {
+      raise(configError('source.topic', `"${options.topic}" is already a source of this application`));
+    }
+    const chunks = new Subject<Chunk<unknown, unknown>>();
+    const assignment = new BehaviorSubject<readonly number[]>([]);
+    this.sources.set(options.topic, {
+      options: options as TopicSourceOptions<unknown, unknown>,
+      chunks,
+      assignment,
+      deadLetterTopic: `${options.topic}.dlq`,
+    });
+    return KStream.fromChunks(chunks as Subject<Chunk<K, V>>, {
+      ...(options.watermark ? { watermark: options.watermark } : {}),
+      assignment,
+    });
+  }
+
+  /** Sends a stream's records to a sink. */
+  to<K, V>(stream: KStream<K, V>, sink: Sink<K, V>): void {
+    this.assertNew('to');
+    this.outputs.push({ stream: stream as KStream<unknown, unknown>, sink: sink as Sink<unknown, unknown> });
+  }
+
+  /** A sink appending to a topic through the application's producer, flushed at every checkpoint. */
+  topicSink<K, V>(topic: string, serdes: { readonly key: Serde<K>; readonly value: Serde<V> }): Sink<K, V> {
+    const sink = new TopicSink<K, V>(topic, serdes, () => this.requireProducer());
+    this.topicSinks.push(sink as TopicSink<unknown, unknown>);
+    return sink;
+  }
+
+  /** Connects, builds the pipeline and starts consuming. */
+  async start(): Promise<void> {
+    this.assertNew('start');
+    if (this.sources.size === 0) raise(configError('sources', 'an application needs at least one source'));
+    this.state = 'running';
+    const { transport, applicationId } = this.options;
+    const deadLetterTopics = [...this.sources.values()].filter(
+      (s) => (s.options.onDecodeError ?? 'dead-letter') === 'dead-letter',
+    );
+    await transport.ensureTopics(
+      await Promise.all(
+        deadLetterTopics.map(async (s) => ({
+          topic: s.deadLetterTopic,
+          partitions: await transport.partitions(s.options.topic),
+        })),
+      ),
+    );
+    this.producer = await transport.producer();
+
+    const ctx = new RunContext();
+    ctx.diverted.subscribe((d) => this.divertedSubject.next(d));
+    for (const { stream, sink } of this.outputs) {
+      stream.chunks(ctx).subscribe({
+        next: (chunk) => {
+          const records: StreamRecord<unknown, unknown>[] = [];
+          for (const e of chunk) if (!(e instanceof Watermark)) records.push(e);
+          if (records.length > 0) sink.write(records);
+        },
+        error: (error: unknown) => this.fail(error),
+      });
+    }
+    ctx.start();
+
+    this.consumer = transport.consumer(applicationId, [...this.sources.keys()]);
+    await this.consumer.run({
+      assigned: async (partitions) => {
+        for (const tp of partitions) this.owned.set(key(tp), tp);
+        this.publishAssignment();
+        this.logger.info({ partitions }, 'partitions assigned');
+      },
+      revoked: async (partitions) => {
+        for (const tp of partitions) {
+          this.owned.delete(key(tp));
+          this.positions.delete(key(tp));
+        }
+        this.publishAssignment();
+        this.logger.info({ partitions }, 'partitions revoked');
+      },
+      batch: (batch) => this.serially(() => this.process(batch)),
+    });
+    this.timer = setInterval(() => {
+      void this.checkpoint().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'checkpoint failed; it is retried at the next interval'),
+      );
+    }, this.commitIntervalMs);
+  }
+
+  /**
+   * Runs the commit protocol now: flush every sink, then commit the offsets of everything processed.
+   * Rejects (committing nothing) when a sink's flush fails.
+   */
+  checkpoint(): Promise<void> {
+    return this.serially(async () => {
+      const started = Date.now();
+      await Promise.all(this.allSinks().map((sink) => sink.flush()));
+      const offsets = [...this.positions.values()];
+      await this.requireConsumer().commit(offsets);
+      if (this.paused) this.resumeSources();
+      this.logger.info({ offsets: offsets.length, ms: Date.now() - started }, 'checkpoint committed');
+    });
+  }
+
+  /** Final checkpoint, then leaves the group and closes the connections. Open windows stay open. */
+  async stop(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopped';
+    if (this.timer) clearInterval(this.timer);
+    try {
+      if (this.failure === undefined) await this.checkpoint();
+    } finally {
+      await this.consumer?.stop();
+      await Promise.all(this.outputs.map(({ sink }) => sink.close?.()));
+      await this.producer?.close();
+      await this.options.transport.close();
+    }
+  }
+
+  private async process(batch: LogBatch): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    const source = this.sources.get(batch.topic);
+    if (source === undefined) return;
+    const chunk: StreamRecord<unknown, unknown>[] = [];
+    const deadLetters: LogMessage[] = [];
+    for (const r of batch.records) {
+      const decoded = decodeRecord(source.options, r);
+      if (E.isRight(decoded)) {
+        chunk.push(decoded.right);
+        continue;
+      }
+      const policy = source.options.onDecodeError ?? 'dead-letter';
+      if (policy === 'fail') throw decoded.left;
+      if (policy === 'dead-letter') {
+        deadLetters.push({
+          key: r.key,
+          value: r.value,
+          headers: { ...r.headers, ...deadLetterHeaders(decoded.left) },
+          timestamp: r.timestamp,
+          partition: r.partition,
+        });
+      }
+    }
+    // The dead letters are acknowledged before the batch counts as processed, so their offsets are never
+    // committed ahead of them.
+    if (deadLetters.length > 0) await this.requireProducer().send(source.deadLetterTopic, deadLetters);
+    if (chunk.length > 0) source.chunks.next(chunk);
+    if (this.failure !== undefined) throw this.failure;
+    const last = batch.records[batch.records.length - 1];
+    if (last !== undefined) {
+      const tp = { topic: batch.topic, partition: batch.partition };
+      this.positions.set(key(tp), { ...tp, offset: String(BigInt(last.offset) + 1n) });
+    }
+    if (!this.paused && this.allSinks().some((s) => (s.backlog?.() ?? 0) > this.maxSinkBacklog))
+      this.pauseSources();
+  }
+
+  /** Tells each source which of its partitions this member reads now. */
+  private publishAssignment(): void {
+    for (const [topic, source] of this.sources) {
+      const partitions = [...this.owned.values()]
+        .filter((tp) => tp.topic === topic)
+        .map((tp) => tp.partition);
+      source.assignment.next(partitions.sort((a, b) => a - b));
+    }
+  }
+
+  private pauseSources(): void {
+    this.paused = true;
+    this.requireConsumer().pause([...this.owned.values()]);
+    this.logger.warn(
+      { maxSinkBacklog: this.maxSinkBacklog },
+      'sinks are behind: sources paused until the next checkpoint',
+    );
+  }
+
+  private resumeSources(): void {
+    this.paused = false;
+    this.requireConsumer().resume([...this.owned.values()]);
+  }
+
+  private allSinks(): Sink<unknown, unknown>[] {
+    const sinks = new Set<Sink<unknown, unknown>>(this.outputs.map((o) => o.sink));
+    for (const s of this.topicSinks) sinks.add(s);
+    return [...sinks];
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    this.logger.error({ err: error }, 'the pipeline failed');
+  }
+
+  private requireProducer(): LogProducer {
+    if (this.producer === undefined) throw new Error('the application is not started');
+    return this.producer;
+  }
+
+  private requireConsumer(): LogConsumer {
+    if (this.consumer === undefined) throw new Error('the application is not started');
+    return this.consumer;
+  }
+
+  private assertNew(what: string): void {
+    if (this.state !== 'new') raise(configError(what, 'must be called before start()'));
+  }
+}
+
+/** Decodes a log record into a stream record, or says why it cannot be. */
+const decodeRecord = (
+  options: TopicSourceOptions<unknown, unknown>,
+  r: LogRecord,
+): E.Either<TributaryError, StreamRecord<unknown, unknown>> => {
+  const origin = { topic: r.topic, partition: r.partition, offset: r.offset };
+  const value = options.value.deserialize(r.value, origin);
+  if (E.isLeft(value)) return value;
+  let k: unknown = r.key;
+  if (options.key) {
+    const decodedKey = options.key.deserialize(r.key, origin);
+    if (E.isLeft(decodedKey)) return decodedKey;
+    k = decodedKey.right;
+  }
+  const timestamp = options.timestamp ? options.timestamp(value.right, r.timestamp) : E.right(r.timestamp);
+  if (E.isLeft(timestamp)) return E.left({ ...timestamp.left, origin });
+  return E.right({ key: k, value: value.right, timestamp: timestamp.right, headers: r.headers, origin });
+};
+
+/** Buffers records and appends them to a topic when flushed. */
+class TopicSink<K, V> implements Sink<K, V> {
+  readonly name: string;
+  private buffer: LogMessage[] = [];
+
+  constructor(
+    private readonly topic: string,
+    private readonly serdes: { readonly key: Serde<K>; readonly value: Serde<V> },
+    private readonly producer: () => LogProducer,
+  ) {
+    this.name = `topic:${topic}`;
+  }
+
+  write(records: readonly StreamRecord<K, V>[]): void {
+    for (const r of records) {
+      this.buffer.push({
+        key: this.serdes.key.serialize(r.key),
+        value: this.serdes.value.serialize(r.value),
+        timestamp: r.timestamp,
+      });
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const sending = this.buffer;
+    this.buffer = [];
+    try {
+      await this.producer().send(this.topic, sending);
+    } catch (error) {
+      // Keep them for the next attempt: a failed flush loses nothing.
+      this.buffer = sending.concat(this.buffer);
+      throw error;
+    }
+  }
+
+  backlog(): number {
+    return this.buffer.length;
+  }
+}

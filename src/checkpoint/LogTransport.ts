@@ -1,0 +1,93 @@
+/**
+ * What the runtime needs from a partitioned log: Apache Kafka (`src/kafka/`) and the in-memory log
+ * (`src/memory/`) both provide it, so the commit protocol is written once, against this interface.
+ */
+
+/** A partition of a topic. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** A position in a partition: `offset` is the next record to read, as Kafka commits it. */
+export interface TopicPartitionOffset extends TopicPartition {
+  readonly offset: string;
+}
+
+/** A record to append. Without `partition`, the log picks one from the key (Kafka's default partitioner). */
+export interface LogMessage {
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers?: Readonly<Record<string, Uint8Array | string>>;
+  /** Ms since the epoch; the log's append time when absent. */
+  readonly timestamp?: number;
+  readonly partition?: number;
+}
+
+/** A record read from a partition. */
+export interface LogRecord extends TopicPartition {
+  readonly offset: string;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: Readonly<Record<string, Uint8Array>>;
+  readonly timestamp: number;
+}
+
+/** Consecutive records of one partition, as a fetch returned them. */
+export interface LogBatch extends TopicPartition {
+  readonly records: readonly LogRecord[];
+  /** The partition's end offset when the batch was fetched: the batch is caught up when its last offset + 1 equals it. */
+  readonly highWatermark: string;
+}
+
+/** What a consumer calls while it runs. Each call is awaited before the next one. */
+export interface ConsumerHandlers {
+  /** Partitions this member now owns; resolve once their state is restored, before their first batch. */
+  assigned(partitions: readonly TopicPartition[]): Promise<void>;
+  /** Partitions this member no longer owns; no batch of theirs follows. */
+  revoked(partitions: readonly TopicPartition[]): Promise<void>;
+  batch(batch: LogBatch): Promise<void>;
+}
+
+/** A member of a consumer group. Offsets are committed only by {@link LogConsumer.commit}. */
+export interface LogConsumer {
+  /** Joins the group and delivers batches until {@link stop}; resolves once it is running. */
+  run(handlers: ConsumerHandlers): Promise<void>;
+  /** Stops fetching from these partitions (back-pressure) until {@link resume}. */
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  /** Commits positions for the group; rejects when this member lost the partitions (a rebalance). */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The group's committed positions for a topic (partitions without one are absent). */
+  committed(topic: string): Promise<readonly TopicPartitionOffset[]>;
+  /** Leaves the group. */
+  stop(): Promise<void>;
+}
+
+/** Appends records. `send` resolves when the log acknowledged them. */
+export interface LogProducer {
+  send(topic: string, messages: readonly LogMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Topic settings for {@link LogTransport.ensureTopics}. */
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+  /** A compacted topic keeps the last record per key (state changelogs). */
+  readonly compacted?: boolean;
+}
+
+/** A connection to a partitioned log. */
+export interface LogTransport {
+  /** A new consumer-group member reading `topics` from the committed positions (the beginning without). */
+  consumer(groupId: string, topics: readonly string[]): LogConsumer;
+  producer(): Promise<LogProducer>;
+  /** Creates the topics that do not exist; existing ones are left as they are. */
+  ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
+  /** Number of partitions of a topic. */
+  partitions(topic: string): Promise<number>;
+  /** Every record of one partition from `fromOffset` to its current end (restoring a changelog). */
+  readPartition(topic: string, partition: number, fromOffset?: string): Promise<readonly LogRecord[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type IHeaders,
+  type KafkaConfig,
+  type Message,
+  type Producer,
+} from 'kafkajs';
+import type {
+  ConsumerHandlers,
+  LogBatch,
+  LogConsumer,
+  LogMessage,
+  LogProducer,
+  LogRecord,
+  LogTransport,
+  TopicPartition,
+  TopicPartitionOffset,
+  TopicSpec,
+} from '../checkpoint/LogTransport.js';
+
+/** Options of {@link kafkaTransport}. */
+export interface KafkaTransportOptions {
+  /** `host:port` of one or more brokers. */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** Passed to KafkaJS as it is (SSL, SASL, retry, timeouts); `brokers` and `clientId` above win. */
+  readonly kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+}
+
+const NO_HEADERS: Readonly<Record<string, Uint8Array>> = Object.freeze({});
+
+const toBuffer = (bytes: Uint8Array | null): Buffer | null =>
+  bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+const headersOf = (headers: IHeaders | undefined): Readonly<Record<string, Uint8Array>> => {
+  if (headers === undefined) return NO_HEADERS;
+  const out: Record<string, Uint8Array> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = typeof first === 'string' ? Buffer.from(first) : first;
+  }
+  return out;
+};
+
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** Roughly what a message weighs on the wire: its bytes plus per-record and per-header overhead. */
+const sizeOf = (m: LogMessage): number => {
+  let size = 64 + (m.key?.byteLength ?? 0) + (m.value?.byteLength ?? 0);
+  if (m.headers) {
+    for (const [name, value] of Object.entries(m.headers)) size += 16 + name.length * 3 + value.length * 3;
+  }
+  return size;
+};
+
+const id = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * Apache Kafka through KafkaJS, as a {@link LogTransport}. Producers are idempotent and wait for all
+ * in-sync replicas; consumers never commit on their own (the runtime commits after each checkpoint).
+ *
+ * @example
+ * ```ts
+ * import { kafkaTransport } from 'tributary';
+ * const kafka = kafkaTransport({ brokers: ['127.0.0.1:19092'] });
+ * ```
+ */
+export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => {
+  const kafka = new Kafka({
+    logLevel: logLevel.WARN,
+    ...options.kafkaConfig,
+    clientId: options.clientId ?? 'tributary',
+    brokers: [...options.brokers],
+  });
+  let admin: Promise<Admin> | undefined;
+  const adminClient = (): Promise<Admin> =>
+    (admin ??= (async () => {
+      const client = kafka.admin();
+      await client.connect();
+      return client;
+    })());
+
+  return {
+    consumer: (groupId, topics) => new KafkaLogConsumer(kafka, adminClient, groupId, topics),
+    producer: async () => {
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
+      await producer.connect();
+      return new KafkaLogProducer(producer);
+    },
+    ensureTopics: async (specs: readonly TopicSpec[]) => {
+      const client = await adminClient();
+      const existing = new Set(await client.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.topic));
+      if (missing.length === 0) return;
+      await client.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          ...(s.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+        })),
+      });
+    },
+    partitions: async (topic) => {
+      const client = await adminClient();
+      return (await client.fetchTopicOffsets(topic)).length;
+    },
+    readPartition: (topic, partition, fromOffset) =>
+      readPartition(kafka, adminClient, topic, partition, fromOffset),
+    close: async () => {
+      if (admin) await (await admin).disconnect();
+    },
+  };
+};
+
+class KafkaLogProducer implements LogProducer {
+  constructor(private readonly producer: Producer) {}
+
+  async send(topic: string, messages: readonly LogMessage[]): Promise<void> {
+    // One request per ~512 KiB, well under the broker's default 1 MiB message.max.bytes: a large batch
+    // sent back whole (dead letters with their headers, say) would otherwise be refused.
+    let request: Message[] = [];
+    let bytes = 0;
+    for (const m of messages) {
+      const size = sizeOf(m);
+      if (request.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+        await this.producer.send({ topic, acks: -1, messages: request });
+        request = [];
+        bytes = 0;
+      }
+      request.push({
+        key: toBuffer(m.key),
+        value: toBuffer(m.value),
+        ...(m.headers ? { headers: m.headers as IHeaders } : {}),
+        ...(m.timestamp !== undefined ? { timestamp: String(m.timestamp) } : {}),
+        ...(m.partition !== undefined ? { partition: m.partition } : {}),
+      });
+      bytes += size;
+    }
+    if (request.length > 0) await this.producer.send({ topic, acks: -1, messages: request });
+  }
+
+  close(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+class KafkaLogConsumer implements LogConsumer {
+  private readonly consumer: Consumer;
+  private owned = new Set<string>();
+  /** Assignment changes, applied in order before any later batch. */
+  private changes: Promise<void> = Promise.resolve();
+
+  constructor(
+    kafka: Kafka,
+    private readonly admin: () => Promise<Admin>,
+    private readonly groupId: string,
+    private readonly topics: readonly string[],
+  ) {
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  }
+
+  async run(handlers: ConsumerHandlers): Promise<void> {
+    const { consumer } = this;
+    // KafkaJS has no revocation callback: the new assignment arrives with GROUP_JOIN, and the partitions
+    // that left it are revoked then, before any batch of the new generation is handled.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const now = new Set<string>();
+      const partitions: TopicPartition[] = [];
+      for (const [topic, list] of Object.entries(payload.memberAssignment)) {
+        for (const partition of list) {
+          now.add(id({ topic, partition }));
+          partitions.push({ topic, partition });
+        }
+      }
+      const revoked = [...this.owned].filter((k) => !now.has(k)).map(parseId);
+      const assigned = partitions.filter((tp) => !this.owned.has(id(tp)));
+      this.owned = now;
+      this.changes = this.changes.then(async () => {
+        if (revoked.length > 0) await handlers.revoked(revoked);
+        if (assigned.length > 0) await handlers.assigned(assigned);
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat, isStale }) => {
+        await this.changes;
+        if (isStale() || batch.messages.length === 0) return;
+        const records: LogRecord[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          headers: headersOf(m.headers),
+          timestamp: Number(m.timestamp),
+        }));
+        const logBatch: LogBatch = {
+          topic: batch.topic,
+          partition: batch.partition,
+          records,
+          highWatermark: batch.highWatermark,
+        };
+        await handlers.batch(logBatch);
+        await heartbeat();
+      },
+    });
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    this.consumer.pause(byTopic(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    this.consumer.resume(byTopic(partitions));
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(
+      offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+    );
+  }
+
+  async committed(topic: string): Promise<readonly TopicPartitionOffset[]> {
+    const admin = await this.admin();
+    const [found] = await admin.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+    return (found?.partitions ?? [])
+      .filter((p) => p.offset !== '-1')
+      .map((p) => ({ topic, partition: p.partition, offset: p.offset }));
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+const parseId = (key: string): TopicPartition => {
+  const cut = key.lastIndexOf('\u0000');
+  return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)) };
+};
+
+const byTopic = (partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] => {
+  const topics = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    const list = topics.get(topic) ?? [];
+    list.push(partition);
+    topics.set(topic, list);
+  }
+  return [...topics].map(([topic, list]) => ({ topic, partitions: list }));
+};
+
+/**
+ * Reads one partition from `fromOffset` to the end it had when the read began. KafkaJS consumers only
+ * read through a group, so a throwaway group reads the topic, positioned on the one partition, and is
+ * deleted afterwards.
+ */
+async function readPartition(
+  kafka: Kafka,
+  adminClient: () => Promise<Admin>,
+  topic: string,
+  partition: number,
+  fromOffset = '0',
+): Promise<readonly LogRecord[]> {
+  const admin = await adminClient();
+  const ends = await admin.fetchTopicOffsets(topic);
+  const end = ends.find((o) => o.partition === partition);
+  if (end === undefined) throw new Error(`topic ${topic} has no partition ${partition}`);
+  const low = BigInt(end.low);
+  const from = BigInt(fromOffset) > low ? BigInt(fromOffset) : low;
+  if (from >= BigInt(end.high)) return [];
+  const groupId = `tributary-restore-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const records: LogRecord[] = [];
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const done = new Promise<void>((resolve, reject) => {
+      consumer
+        .run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            if (batch.partition !== partition) return;
+            for (const m of batch.messages) {
+              if (BigInt(m.offset) >= BigInt(end.high)) break;
+              records.push({
+                topic,
+                partition,
+                offset: m.offset,
+                key: m.key,
+                value: m.value,
+                headers: headersOf(m.headers),
+                timestamp: Number(m.timestamp),
+              });
+            }
+            if (BigInt(batch.lastOffset()) + 1n >= BigInt(end.high)) resolve();
+          },
+        })
+        .catch(reject);
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      consumer.pause(
+        ends.filter((o) => o.partition !== partition).map((o) => ({ topic, partitions: [o.partition] })),
+      );
+      consumer.seek({ topic, partition, offset: String(from) });
+    });
+    await done;
+  } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+  return records;
+}
