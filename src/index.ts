@@ -41,3 +41,51 @@ export type { Aggregator } from './windows/Aggregator.js';
 export * as aggregators from './windows/aggregators.js';
 export type { Candle } from './windows/aggregators.js';
 export type { EmitMode, Window, WindowResult } from './windows/WindowResult.js';
+export { deadLetterHeaders } from './codecs/deadLetterHeaders.js';
+export {
+  decodeFailure,
+  formatDecodeFailure,
+  reportPaths,
+  type DecodeFailure,
+  type DecodeFailureReason,
+} from './codecs/DecodeFailure.js';
+export { finiteNumber } from './codecs/finiteNumber.js';
+export { json } from './codecs/json.js';
+export { NumberFromString } from './codecs/NumberFromString.js';
+export { raw } from './codecs/raw.js';
+export type { Serde } from './codecs/Serde.js';
+export { string } from './codecs/string.js';
+export { timestampMs } from './codecs/timestampMs.js';
+export {
+  MemoryLog,
+  type MemoryLogOptions,
+  type MemoryTransaction,
+  type TopicOptions,
+} from './memory/MemoryLog.js';
+export type { FetchResult, Isolation } from './memory/FetchResult.js';
+export type { GroupListener } from './memory/GroupCoordinator.js';
+export { assignPartitions, type GroupMember } from './memory/assignPartitions.js';
+export { murmur2 } from './memory/murmur2.js';
+export { partitionForKey } from './memory/partitionForKey.js';
+export { memoryTransport } from './memory/memoryTransport.js';
+export type {
+  ConsumerHandlers,
+  LogBatch,
+  LogConsumer,
+  LogMessage,
+  LogProducer,
+  LogRecord,
+  LogTransport,
+  TopicPartition,
+  TopicPartitionOffset,
+  TopicSpec,
+} from './checkpoint/LogTransport.js';
+export {
+  Application,
+  type AppLogger,
+  type ApplicationOptions,
+  type DecodeErrorPolicy,
+  type TopicSourceOptions,
+} from './checkpoint/Application.js';
+export { kafkaTransport, type KafkaTransportOptions } from './kafka/KafkaTransport.js';
+export type { Sink } from './sinks/Sink.js';

@@ -217,6 +217,7 @@ export class Application {
         this.logger.info({ partitions }, 'partitions revoked');
       },
       batch: (batch) => this.serially(() => this.process(batch)),
+      crashed: (error) => this.fail(error),
     });
     this.timer = setInterval(() => {
       void this.checkpoint().catch((error: unknown) =>
@@ -240,7 +241,10 @@ export class Application {
     });
   }
 
-  /** Final checkpoint, then leaves the group and closes the connections. Open windows stay open. */
+  /**
+   * Final checkpoint, then leaves the group and closes the connections. Open windows stay open: a restart
+   * continues them. Rejects with the pipeline's failure if it failed.
+   */
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
@@ -253,6 +257,12 @@ export class Application {
       await this.producer?.close();
       await this.options.transport.close();
     }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** The failure that stopped the pipeline, if any (a decode failure under `fail`, a throwing operator). */
+  get failed(): unknown {
+    return this.failure;
   }
 
   private async process(batch: LogBatch): Promise<void> {

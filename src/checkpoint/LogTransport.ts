@@ -36,7 +36,10 @@ export interface LogRecord extends TopicPartition {
 /** Consecutive records of one partition, as a fetch returned them. */
 export interface LogBatch extends TopicPartition {
   readonly records: readonly LogRecord[];
-  /** The partition's end offset when the batch was fetched: the batch is caught up when its last offset + 1 equals it. */
+  /**
+   * The partition's end offset when the batch was fetched. The reader is caught up when its next offset
+   * reaches it (not "last offset + 1": transaction markers and compaction leave gaps in offsets).
+   */
   readonly highWatermark: string;
 }
 
@@ -47,6 +50,8 @@ export interface ConsumerHandlers {
   /** Partitions this member no longer owns; no batch of theirs follows. */
   revoked(partitions: readonly TopicPartition[]): Promise<void>;
   batch(batch: LogBatch): Promise<void>;
+  /** The consumer stopped for good: a handler rejected, or the client gave up. */
+  crashed(error: unknown): void;
 }
 
 /** A member of a consumer group. Offsets are committed only by {@link LogConsumer.commit}. */

@@ -190,6 +190,9 @@ class KafkaLogConsumer implements LogConsumer {
         if (assigned.length > 0) await handlers.assigned(assigned);
       });
     });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) handlers.crashed(payload.error);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
     await consumer.run({

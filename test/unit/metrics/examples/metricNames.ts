@@ -1,0 +1,4 @@
+import { metricNames } from './tributary.js';
+
+console.log(metricNames.consumerLag.name, metricNames.consumerLag.kind, metricNames.consumerLag.labelNames);
+// tributary_consumer_lag_records gauge [ 'topic', 'partition' ]
