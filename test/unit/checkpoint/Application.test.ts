@@ -1,0 +1,150 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  aggregators,
+  Application,
+  fromField,
+  json,
+  MemoryLog,
+  memoryTransport,
+  NumberFromString,
+  timestampMs,
+  tumbling,
+  type Sink,
+  type StreamRecord,
+} from '../../../src/index.js';
+
+const Trade = t.type({ s: t.string, p: NumberFromString, T: timestampMs });
+type Trade = t.TypeOf<typeof Trade>;
+
+const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const text = (b: Uint8Array | null): string => (b === null ? '' : new TextDecoder().decode(b));
+
+/** A sink that keeps what it was given and what was flushed, and can be told to fail its flushes. */
+class RecordingSink<K, V> implements Sink<K, V> {
+  readonly name = 'recording';
+  readonly written: StreamRecord<K, V>[] = [];
+  readonly flushed: StreamRecord<K, V>[] = [];
+  failing = false;
+  write(records: readonly StreamRecord<K, V>[]): void {
+    this.written.push(...records);
+  }
+  async flush(): Promise<void> {
+    if (this.failing) throw new Error('sink unavailable');
+    this.flushed.push(...this.written.slice(this.flushed.length));
+  }
+}
+
+/** Waits for the log's deliveries and the application's queued batches to settle. */
+async function settle(log: MemoryLog, app: Application): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    await log.settled();
+    await app.checkpoint().catch(() => undefined);
+  }
+}
+
+function setup(options: { readonly onDecodeError?: 'dead-letter' | 'skip' | 'fail' } = {}) {
+  const log = new MemoryLog();
+  expect(E.isRight(log.createTopic('trades', { partitions: 2 }))).toBe(true);
+  const app = new Application({
+    applicationId: 'counts',
+    transport: memoryTransport(log),
+    commitInterval: '1h',
+  });
+  const trades = app.source({
+    topic: 'trades',
+    value: json(Trade),
+    timestamp: fromField((trade: Trade) => trade.T),
+    ...(options.onDecodeError ? { onDecodeError: options.onDecodeError } : {}),
+  });
+  const sink = new RecordingSink<string, { window: { start: number }; value: number }>();
+  app.to(
+    trades
+      .selectKey((trade) => trade.s)
+      .window(tumbling('10s'))
+      .aggregate(aggregators.count()),
+    sink as unknown as Sink<string, never>,
+  );
+  onTestFinished(() => app.stop().catch(() => undefined));
+  return { log, app, sink };
+}
+
+const trade = (s: string, T: number) => ({ key: bytes(s), value: bytes(JSON.stringify({ s, p: '1.5', T })) });
+
+describe('Application on the in-memory log', () => {
+  it('windows the decoded records, dead-letters the rest with the reason, and commits after flushing', async () => {
+    const { log, app, sink } = setup();
+    await app.start();
+    log.produce('trades', [
+      trade('BTC', 1_000),
+      { key: bytes('BTC'), value: bytes('{"s":"BTC","p":1.5,"T":2000}') }, // p is not a decimal string
+      trade('BTC', 3_000),
+      { key: bytes('ETH'), value: bytes('not json') },
+      trade('BTC', 25_000), // closes [0, 10 s) on BTC's partition
+    ]);
+    // Every partition holds the watermark back until it has data: give ETH's partition a late-enough trade.
+    log.produce('trades', [trade('ETH', 25_000)]);
+    await settle(log, app);
+
+    expect(sink.flushed.map((r) => [r.key, r.value.window.start, r.value.value])).toContainEqual([
+      'BTC',
+      0,
+      2,
+    ]);
+    const deadLetters = log
+      .fetch('trades.dlq', 0, '0')
+      .records.concat(log.fetch('trades.dlq', 1, '0').records);
+    expect(deadLetters.map((r) => text(r.value)).sort()).toEqual([
+      'not json',
+      '{"s":"BTC","p":1.5,"T":2000}',
+    ]);
+    for (const r of deadLetters) {
+      expect(text(r.headers['tributary.error.code'] ?? null)).toBe('DECODE_FAILED');
+      expect(text(r.headers['tributary.origin.topic'] ?? null)).toBe('trades');
+    }
+    const committed = log.committedOffsets('counts', 'trades');
+    expect(committed.map((o) => [o.partition, o.offset]).sort()).toEqual(
+      [0, 1].map((p) => [p, log.endOffset('trades', p)]).filter(([, end]) => end !== '0'),
+    );
+  });
+
+  it('commits nothing while a sink cannot flush, and everything once it can', async () => {
+    const { log, app, sink } = setup();
+    await app.start();
+    sink.failing = true;
+    log.produce('trades', [trade('BTC', 1_000), trade('BTC', 25_000)]);
+    await log.settled();
+    await expect(app.checkpoint()).rejects.toThrow('sink unavailable');
+    expect(log.committedOffsets('counts', 'trades')).toEqual([]);
+
+    sink.failing = false;
+    await app.checkpoint();
+    expect(sink.flushed).toHaveLength(sink.written.length);
+    expect(log.committedOffsets('counts', 'trades').length).toBeGreaterThan(0);
+  });
+
+  it('skips undecodable records under the skip policy, and fails the pipeline under fail', async () => {
+    const skipping = setup({ onDecodeError: 'skip' });
+    await skipping.app.start();
+    skipping.log.produce('trades', [{ key: bytes('BTC'), value: bytes('not json') }]);
+    await settle(skipping.log, skipping.app);
+    expect(skipping.log.topics()).not.toContain('trades.dlq');
+    expect(skipping.app.failed).toBeUndefined();
+
+    const failing = setup({ onDecodeError: 'fail' });
+    await failing.app.start();
+    failing.log.produce('trades', [{ key: bytes('BTC'), value: bytes('not json') }]);
+    await failing.log.settled();
+    await expect.poll(() => failing.app.failed).toMatchObject({ code: 'DECODE_FAILED' });
+    await expect(failing.app.stop()).rejects.toMatchObject({ code: 'DECODE_FAILED' });
+  });
+
+  it('rejects bad configuration naming the field', () => {
+    const transport = memoryTransport(new MemoryLog());
+    expect(() => new Application({ applicationId: 'has space', transport })).toThrow(/applicationId/);
+    expect(() => new Application({ applicationId: 'ok', transport, commitInterval: '0s' })).toThrow(
+      /commitInterval/,
+    );
+  });
+});
