@@ -1,24 +1,36 @@
 import { withEntryMerge, type Aggregator } from './Aggregator.js';
-import { DueQueue } from './DueQueue.js';
+import type { Headers, StreamRecord } from '../core/StreamRecord.js';
+import type { Tracked } from '../state/ChangeTracker.js';
+import type { Scheduled } from './DueQueue.js';
+import { KeyedStore } from './KeyedStore.js';
 import { lowerBound, type EmitWindow, type WindowStore } from './WindowStore.js';
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-class KeyPanes<A> {
+class KeyPanes<A> implements Tracked, Scheduled {
   /** Pane start times, ascending, and their accumulators. */
-  readonly starts: number[] = [];
-  readonly accs: A[] = [];
+  starts: number[] = [];
+  accs: A[] = [];
   /** When this key is queued to close its next window (`Infinity`: not queued). */
   scheduledAt = Infinity;
+  dirty = false;
+  constructor(public partition: number) {}
+}
+
+/** A key's panes in a checkpoint. */
+interface PanesSnapshot {
+  readonly starts: number[];
+  readonly accs: unknown[];
 }
 
 /**
  * Tumbling and hopping windows over panes of `gcd(size, advance)`: a record updates one pane, and a
  * window's result merges its `size / pane` panes when it is emitted. Windows start at `k·advance ≥ 0`.
  */
-export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
-  private readonly keys = new Map<K, KeyPanes<unknown>>();
-  private readonly due = new DueQueue<K>();
+export class PaneStore<K, V, A, R>
+  extends KeyedStore<K, KeyPanes<unknown>, PanesSnapshot>
+  implements WindowStore<K, V>
+{
   private readonly paneMs: number;
   private readonly agg: Aggregator<V, unknown, R>;
   /** Start of the last closed window (−∞ before any). */
@@ -32,6 +44,7 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     private readonly mode: 'final' | 'updates',
     private readonly emit: EmitWindow<K, R>,
   ) {
+    super();
     this.paneMs = gcd(sizeMs, advanceMs);
     const single = this.paneMs === sizeMs;
     this.agg = (single || aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<
@@ -41,16 +54,18 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     >;
   }
 
-  add(key: K, value: V, timestamp: number): boolean {
+  add(key: K, value: V, timestamp: number, _headers: Headers, from: StreamRecord<unknown, unknown>): boolean {
     const adv = this.advanceMs;
     // Division beats `%`, which is a slow floating-point remainder for epoch-millisecond doubles.
     const lastStart = Math.floor(timestamp / adv) * adv;
     if (lastStart <= this.closedThrough) return false;
+    const partition = from.origin === undefined ? 0 : from.origin.partition;
     let state = this.keys.get(key);
     if (state === undefined) {
-      state = new KeyPanes();
+      state = new KeyPanes(partition);
       this.keys.set(key, state);
     }
+    this.touch(key, state, partition);
     const paneStart = this.paneMs === adv ? lastStart : Math.floor(timestamp / this.paneMs) * this.paneMs;
     const { starts, accs } = state;
     let i = starts.length - 1;
@@ -117,8 +132,22 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
       starts.splice(0, keep);
       accs.splice(0, keep);
     }
-    if (starts.length === 0) this.keys.delete(key);
-    else this.schedule(key, state);
+    if (starts.length === 0) this.remove(key, state);
+    else {
+      if (keep > 0) this.tracker.touch(key, state);
+      this.schedule(key, state);
+    }
+  }
+
+  protected encode(state: KeyPanes<unknown>): PanesSnapshot {
+    return { starts: state.starts, accs: state.accs };
+  }
+
+  protected decode(snapshot: PanesSnapshot, partition: number): KeyPanes<unknown> {
+    const state = new KeyPanes<unknown>(partition);
+    state.starts = [...snapshot.starts];
+    state.accs = [...snapshot.accs];
+    return state;
   }
 
   /** Result of window `[s, s + size)` from the panes it covers; `from` is a hint: no pane before it is inside. */
@@ -136,7 +165,7 @@ export class PaneStore<K, V, A, R> implements WindowStore<K, V> {
     return Math.max(0, (Math.floor((t - this.sizeMs) / this.advanceMs) + 1) * this.advanceMs);
   }
 
-  private schedule(key: K, state: KeyPanes<unknown>): void {
+  protected schedule(key: K, state: KeyPanes<unknown>): void {
     const nextStart = Math.max(
       this.firstStartContaining(state.starts[0]!),
       this.closedThrough + this.advanceMs,

@@ -1,5 +1,8 @@
 import { withEntryMerge, type Aggregator } from './Aggregator.js';
-import { DueQueue } from './DueQueue.js';
+import type { Headers, StreamRecord } from '../core/StreamRecord.js';
+import type { Tracked } from '../state/ChangeTracker.js';
+import type { Scheduled } from './DueQueue.js';
+import { KeyedStore } from './KeyedStore.js';
 import type { EmitWindow, WindowStore } from './WindowStore.js';
 
 interface Session<A> {
@@ -8,10 +11,12 @@ interface Session<A> {
   acc: A;
 }
 
-class KeySessions<A> {
+class KeySessions<A> implements Tracked, Scheduled {
   /** Open sessions, by `first`; they never overlap within `gap`. */
   readonly sessions: Session<A>[] = [];
   scheduledAt = Infinity;
+  dirty = false;
+  constructor(public partition: number) {}
 }
 
 /**
@@ -20,9 +25,10 @@ class KeySessions<A> {
  * `last + gap + 1 + grace` and reports `{ start: first, end: last + 1 }`. Closed sessions never reopen; a
  * record is late when even a session of its own would already be closed.
  */
-export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
-  private readonly keys = new Map<K, KeySessions<unknown>>();
-  private readonly due = new DueQueue<K>();
+export class SessionStore<K, V, A, R>
+  extends KeyedStore<K, KeySessions<unknown>, readonly Session<unknown>[]>
+  implements WindowStore<K, V>
+{
   private readonly agg: Aggregator<V, unknown, R>;
   private watermark = -Infinity;
 
@@ -33,17 +39,20 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
     private readonly mode: 'final' | 'updates',
     private readonly emit: EmitWindow<K, R>,
   ) {
+    super();
     this.agg = (aggregator.merge ? aggregator : withEntryMerge(aggregator)) as Aggregator<V, unknown, R>;
   }
 
-  add(key: K, value: V, timestamp: number): boolean {
+  add(key: K, value: V, timestamp: number, _headers: Headers, from: StreamRecord<unknown, unknown>): boolean {
     const gap = this.gapMs;
     if (timestamp + gap + 1 + this.graceMs <= this.watermark) return false;
+    const partition = from.origin === undefined ? 0 : from.origin.partition;
     let state = this.keys.get(key);
     if (state === undefined) {
-      state = new KeySessions();
+      state = new KeySessions(partition);
       this.keys.set(key, state);
     }
+    this.touch(key, state, partition);
     const { sessions } = state;
     let lo = 0;
     while (lo < sessions.length && sessions[lo]!.last + gap < timestamp) lo++;
@@ -82,9 +91,13 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
           if (this.mode === 'final') this.emit('final', key, s.first, s.last + 1, this.agg.result(s.acc));
         } else open.push(s);
       }
+      const closed = state.sessions.length - open.length;
       state.sessions.splice(0, state.sessions.length, ...open);
-      if (open.length === 0) this.keys.delete(key);
-      else this.schedule(key, state);
+      if (open.length === 0) this.remove(key, state);
+      else {
+        if (closed > 0) this.tracker.touch(key, state);
+        this.schedule(key, state);
+      }
     });
   }
 
@@ -94,7 +107,17 @@ export class SessionStore<K, V, A, R> implements WindowStore<K, V> {
     return n;
   }
 
-  private schedule(key: K, state: KeySessions<unknown>): void {
+  protected encode(state: KeySessions<unknown>): readonly Session<unknown>[] {
+    return state.sessions;
+  }
+
+  protected decode(sessions: readonly Session<unknown>[], partition: number): KeySessions<unknown> {
+    const state = new KeySessions<unknown>(partition);
+    for (const { first, last, acc } of sessions) state.sessions.push({ first, last, acc });
+    return state;
+  }
+
+  protected schedule(key: K, state: KeySessions<unknown>): void {
     let at = Infinity;
     for (const s of state.sessions) at = Math.min(at, s.last + this.gapMs + 1 + this.graceMs);
     this.due.schedule(key, state, at);

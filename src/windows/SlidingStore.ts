@@ -1,19 +1,32 @@
 import type { Aggregator } from './Aggregator.js';
-import { DueQueue } from './DueQueue.js';
 import { materialize } from '../core/Stage.js';
 import type { Headers, StreamRecord } from '../core/StreamRecord.js';
+import type { Tracked } from '../state/ChangeTracker.js';
+import type { Scheduled } from './DueQueue.js';
+import { KeyedStore } from './KeyedStore.js';
 import { lowerBound, upperBound, type EmitWindow, type Unplaced, type WindowStore } from './WindowStore.js';
 
-class KeySliding<K, V, A> {
+class KeySliding<K, V, A> implements Tracked, Scheduled {
   /** Accepted records of the key, by event time (arrival order among equal times), and their times. */
-  readonly times: number[] = [];
-  readonly records: StreamRecord<K, V>[] = [];
+  times: number[] = [];
+  records: StreamRecord<K, V>[] = [];
   /** Whether each record has been counted in some window yet. */
-  readonly placed: boolean[] = [];
+  placed: boolean[] = [];
   /** Open windows, by start, and their accumulators. */
-  readonly starts: number[] = [];
-  readonly accs: A[] = [];
+  starts: number[] = [];
+  accs: A[] = [];
   scheduledAt = Infinity;
+  dirty = false;
+  constructor(public partition: number) {}
+}
+
+/** A key's records and windows in a checkpoint. */
+interface SlidingSnapshot<K, V, A> {
+  readonly times: number[];
+  readonly records: StreamRecord<K, V>[];
+  readonly placed: boolean[];
+  readonly starts: number[];
+  readonly accs: A[];
 }
 
 /**
@@ -30,9 +43,10 @@ class KeySliding<K, V, A> {
  * create ever counts it; if none does before every such window has closed, the record is handed to
  * `unplaced` (the operator diverts it as late), so nothing is dropped silently.
  */
-export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
-  private readonly keys = new Map<K, KeySliding<K, V, A>>();
-  private readonly due = new DueQueue<K>();
+export class SlidingStore<K, V, A, R>
+  extends KeyedStore<K, KeySliding<K, V, A>, SlidingSnapshot<K, V, A>>
+  implements WindowStore<K, V>
+{
   private watermark = -Infinity;
 
   constructor(
@@ -42,16 +56,20 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     private readonly mode: 'final' | 'updates',
     private readonly emit: EmitWindow<K, R>,
     private readonly unplaced: Unplaced<K, V>,
-  ) {}
+  ) {
+    super();
+  }
 
   add(key: K, value: V, timestamp: number, headers: Headers, from: StreamRecord<unknown, unknown>): boolean {
     const d = this.diffMs;
     if (timestamp + d + 1 + this.graceMs <= this.watermark) return false;
+    const partition = from.origin === undefined ? 0 : from.origin.partition;
     let state = this.keys.get(key);
     if (state === undefined) {
-      state = new KeySliding<K, V, A>();
+      state = new KeySliding<K, V, A>(partition);
       this.keys.set(key, state);
     }
+    this.touch(key, state, partition);
     const { times, records, placed, starts } = state;
 
     // Kafka Streams puts a record earlier than D into the window [0, D] and updates that window last
@@ -134,8 +152,26 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     times.splice(0, evict);
     records.splice(0, evict);
     placed.splice(0, evict);
-    if (starts.length === 0 && times.length === 0) this.keys.delete(key);
-    else this.schedule(key, state);
+    if (starts.length === 0 && times.length === 0) this.remove(key, state);
+    else {
+      if (closed > 0 || evict > 0) this.tracker.touch(key, state);
+      this.schedule(key, state);
+    }
+  }
+
+  protected encode(state: KeySliding<K, V, A>): SlidingSnapshot<K, V, A> {
+    const { times, records, placed, starts, accs } = state;
+    return { times, records, placed, starts, accs };
+  }
+
+  protected decode(snapshot: SlidingSnapshot<K, V, A>, partition: number): KeySliding<K, V, A> {
+    const state = new KeySliding<K, V, A>(partition);
+    state.times = [...snapshot.times];
+    state.records = [...snapshot.records];
+    state.placed = [...snapshot.placed];
+    state.starts = [...snapshot.starts];
+    state.accs = [...snapshot.accs];
+    return state;
   }
 
   /** Adds a record to the open window at `index`. */
@@ -169,7 +205,7 @@ export class SlidingStore<K, V, A, R> implements WindowStore<K, V> {
     if (this.mode === 'updates') this.emit('updates', key, start, end + 1, this.agg.result(acc));
   }
 
-  private schedule(key: K, state: KeySliding<K, V, A>): void {
+  protected schedule(key: K, state: KeySliding<K, V, A>): void {
     const closeAfter = this.diffMs + 1 + this.graceMs;
     const windowAt = state.starts.length > 0 ? state.starts[0]! + closeAfter : Infinity;
     const recordAt = state.times.length > 0 ? state.times[0]! + closeAfter + 1 : Infinity;

@@ -1,4 +1,5 @@
 import type { Headers, StreamRecord } from '../core/StreamRecord.js';
+import type { KeyChange } from '../state/ChangeTracker.js';
 import type { EmitMode } from './WindowResult.js';
 
 /**
@@ -25,6 +26,12 @@ export interface WindowStore<K, V> {
   advance(watermark: number): void;
   /** Entries held (panes, windows, sessions, buffered records): zero once every window has closed. */
   entries(): number;
+  /** What changed since the last call, per key of the owned partitions, as changelog records. */
+  changes(owned: (partition: number) => boolean): KeyChange<K, unknown>[];
+  /** Loads a key's state as a checkpoint wrote it, before any record of its partition is processed. */
+  restore(key: K, partition: number, snapshot: unknown): void;
+  /** Forgets the keys of these partitions (revoked: their new owner restores them from the changelog). */
+  drop(partitions: ReadonlySet<number>): void;
 }
 
 /** Index of the first element of sorted `xs` that is `>= x`. */
