@@ -1,42 +1,22 @@
 /**
  * Every code block in the documentation is an example file under `docs/examples/`, compiled by the
  * project's `tsc` and run here: the blocks must match their files, and the outputs the docs state are
- * asserted below.
+ * asserted below. An example may instead be shown in a doc comment of the declaration it is named after
+ * (`docComments.test.ts` checks those).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { format } from 'node:util';
+import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it, vi } from 'vitest';
-
-const docsDir = new URL('./', import.meta.url);
-const END_OF_EXAMPLE = '// ---- end of documented example ----';
-
-/** The part of an example file that the docs show, with the imports a user of the package writes. */
-const shown = (file: string): string => {
-  const text = readFileSync(new URL(file, docsDir), 'utf8');
-  const end = text.indexOf(END_OF_EXAMPLE);
-  return (end === -1 ? text : text.slice(0, end))
-    .replaceAll("'../../src/index.js'", "'tributary'")
-    .replaceAll("'../../src/testing/index.js'", "'tributary/testing'")
-    .trimEnd();
-};
-
-/** Runs an example module and returns what it printed with `console.log`. */
-const printed = async (load: () => Promise<unknown>): Promise<string[]> => {
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
-    lines.push(format(...args));
-  });
-  try {
-    await load();
-  } finally {
-    spy.mockRestore();
-  }
-  return lines;
-};
+import { declarationsIn, docsDir, documentedSources, printed, shown } from './harness.js';
 
 describe('documentation code blocks', () => {
   const pages = readdirSync(docsDir).filter((f) => f.endsWith('.md'));
-  const referenced = new Set<string>();
+  const referenced = new Set(
+    documentedSources
+      .flatMap(declarationsIn)
+      .filter((d) => d.example !== undefined)
+      .map((d) => `examples/${d.name}.ts`),
+  );
 
   for (const page of pages) {
     it(`${page}: every block is an example file, verbatim`, () => {
@@ -51,7 +31,7 @@ describe('documentation code blocks', () => {
     });
   }
 
-  it('every example file appears in the docs', () => {
+  it('every example file appears in the docs or in a doc comment', () => {
     const files = readdirSync(new URL('examples/', docsDir)).map((f) => `examples/${f}`);
     expect(files.filter((f) => !referenced.has(f))).toEqual([]);
   });
@@ -230,6 +210,141 @@ describe('errors', () => {
     expect(describeDiverted(diverted!)).toBe(
       'clicks-10s: late record (event time 8000) at input/0@4: record at 8000 is late: every tumbling window containing it closed (watermark 13000)',
     );
+  });
+});
+
+describe('codecs', () => {
+  it('json', async () => {
+    const { good, bad, bytes } = await import('./examples/json.js');
+    expect(good).toEqual(E.right({ s: 'BTCUSDT', p: 61_685.99, q: 0.00162, T: 1_723_161_600_123 }));
+    expect(bad).toEqual(
+      E.left({
+        _tag: 'TributaryError',
+        code: 'DECODE_FAILED',
+        reason: 'invalid-value',
+        retriable: false,
+        serde: 'json(BinanceTrade)',
+        origin: { topic: 'binance.trades', partition: 0, offset: '42' },
+        paths: ['p: expected NumberFromString, got 61685.99', 'T: expected timestampMs, got undefined'],
+        message:
+          'json(BinanceTrade) cannot decode binance.trades/0@42: p: expected NumberFromString, got 61685.99; T: expected timestampMs, got undefined',
+      }),
+    );
+    expect(new TextDecoder().decode(bytes)).toBe('{"s":"ETHUSDT","p":"3100.5","q":"2","T":1723161600456}');
+  });
+
+  it('string and raw', async () => {
+    const { key, tombstone, notText, passed, payload } = await import('./examples/text.js');
+    expect(key).toEqual(E.right('BTCUSDT'));
+    expect(tombstone).toEqual(
+      E.left(
+        expect.objectContaining({
+          code: 'DECODE_FAILED',
+          reason: 'null',
+          message: 'string cannot decode prices/1@7: the value is null',
+        }),
+      ),
+    );
+    expect(notText).toEqual(
+      E.left(expect.objectContaining({ code: 'DECODE_FAILED', reason: 'invalid-utf8' })),
+    );
+    expect(E.isRight(passed) && passed.right).toBe(payload);
+  });
+
+  it('a serde of your own', async () => {
+    const { count, short } = await import('./examples/customSerde.js');
+    expect(count).toEqual(E.right(70_000));
+    expect(short).toEqual(
+      E.left(
+        expect.objectContaining({ reason: 'invalid-value', paths: ['(root): expected 4 bytes, got 2'] }),
+      ),
+    );
+  });
+
+  it('dead-letter headers', async () => {
+    const { headers } = await import('./examples/deadLetter.js');
+    expect(headers).toEqual({
+      'tributary.error.code': 'DECODE_FAILED',
+      'tributary.error.message':
+        'json(Trade) cannot decode binance.trades/3@1042: p: expected string, got 42; T: expected number, got undefined',
+      'tributary.error.paths': 'p: expected string, got 42\nT: expected number, got undefined',
+      'tributary.origin.topic': 'binance.trades',
+      'tributary.origin.partition': '3',
+      'tributary.origin.offset': '1042',
+    });
+  });
+});
+
+describe('observability', () => {
+  it('Prometheus: the standard metrics on the /metrics endpoint', async () => {
+    expect(await printed(() => import('./examples/prometheus.js'))).toEqual([
+      '[\n  \'tributary_consumer_lag_records{topic="binance.trades",partition="0"} 42\'\n]',
+    ]);
+  });
+
+  it('a registry of your own: StatsD lines', async () => {
+    expect(await printed(() => import('./examples/ownRegistry.js'))).toEqual([
+      'tributary_late_records_total:1|c|#operator:candles,topic:binance.trades',
+      'tributary_sink_buffered_records:+250|g|#sink:influx',
+      'tributary_end_to_end_latency_milliseconds:12|h|#output:candles',
+    ]);
+  });
+
+  it('MemoryMetrics', async () => {
+    expect(await printed(() => import('./examples/MemoryMetrics.js'))).toEqual([
+      '2 0.32',
+      '{ le: 0.25, count: 1 }',
+    ]);
+  });
+
+  it('createLogger: one JSON line, secrets redacted', async () => {
+    // pino writes to a standard output whose `write` was replaced through that `write`.
+    const lines: string[] = [];
+    vi.stubEnv('TRIBUTARY_LOG_LEVEL', '');
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      await import('./examples/createLogger.js');
+    } finally {
+      spy.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\{[^\n]*\}\n$/);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(line)).toEqual(['level', 'time', 'app', 'pid', 'name', 'kafka', 'msg']);
+    expect(line).toEqual({
+      level: 30,
+      time: expect.any(Number),
+      app: 'crypto-analytics',
+      pid: process.pid,
+      name: 'kafka-source',
+      kafka: { brokers: ['localhost:9092'], sasl: '[redacted]' },
+      msg: 'connecting',
+    });
+  });
+
+  it('the examples in the doc comments of tributary/metrics', async () => {
+    expect(await printed(() => import('./examples/Metrics.js'))).toEqual(['2 64100']);
+    expect(await printed(() => import('./examples/MetricsError.js'))).toEqual(['METRIC_CONFLICT false']);
+    expect(await printed(() => import('./examples/noopMetrics.js'))).toEqual([]);
+    expect(await printed(() => import('./examples/metricNames.js'))).toEqual([
+      "tributary_consumer_lag_records gauge [ 'topic', 'partition' ]",
+    ]);
+    expect(await printed(() => import('./examples/standardMetrics.js'))).toEqual(['1200']);
+    expect(await printed(() => import('./examples/promMetrics.js'))).toEqual([
+      [
+        '# HELP tributary_records_in_total Records an operator received, by operator and source topic.',
+        '# TYPE tributary_records_in_total counter',
+        'tributary_records_in_total{operator="source",topic="trades"} 3',
+      ].join('\n'),
+    ]);
+    expect(await printed(() => import('./examples/serveMetrics.js'))).toEqual([
+      'text/plain; version=0.0.4; charset=utf-8',
+      'build_info{version="0.1.0"} 1',
+    ]);
   });
 });
 

@@ -10,7 +10,7 @@ import { operatorFailed, TributaryException } from './errors.js';
 import { chainStages, materialize, type AnyStage, type Stage } from './Stage.js';
 import { RunContext } from './RunContext.js';
 import type { Headers, StreamRecord } from './StreamRecord.js';
-import { withWatermarks, type WatermarkRuntime } from './withWatermarks.js';
+import { withWatermarks, type WatermarkRuntime, type WatermarkState } from './withWatermarks.js';
 
 /** What `map` returns: a new key and value, optionally a new timestamp or headers. */
 export interface KeyValue<K, V> {
@@ -30,6 +30,8 @@ export interface SourceOptions {
   readonly caughtUp?: () => boolean;
   /** The partitions read, as a consumer group's assignment changes (see `WatermarkRuntime.assignment`). */
   readonly assignment?: Observable<readonly number[]>;
+  /** Names the source's watermark state in a run (`RunContext.watermarks`). Default `'source'`. */
+  readonly name?: string;
 }
 
 /** Options of a windowed aggregation. */
@@ -60,6 +62,7 @@ const sourceWatermarks = (
     ...(options.partitions ? { partitions: options.partitions } : {}),
     ...(options.caughtUp ? { caughtUp: options.caughtUp } : {}),
     ...(options.assignment ? { assignment: options.assignment } : {}),
+    register: (state: WatermarkState) => ctx.watermarks.set(options.name ?? 'source', state),
   },
 });
 

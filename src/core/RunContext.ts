@@ -9,11 +9,21 @@ import {
   type SchedulerLike,
 } from 'rxjs';
 import type { Diverted } from './Chunk.js';
+import type { WatermarkState } from './withWatermarks.js';
 
-/** What a stateful operator reports about the state it holds, for tests and metrics. */
+/**
+ * What a stateful operator reports about the state it holds (for tests and metrics) and, when its state is
+ * checkpointed, how a runtime reads and restores it per key and input partition.
+ */
 export interface StateProbe {
   /** Number of entries (panes, windows, sessions, buffered records) currently held. */
   entries(): number;
+  /** Keys changed since the last call, for the owned partitions; `state` undefined: the key holds nothing. */
+  changes?(owned: (partition: number) => boolean): { key: unknown; partition: number; state: unknown }[];
+  /** Loads a key's state as a checkpoint wrote it. */
+  restore?(key: unknown, partition: number, snapshot: unknown): void;
+  /** Forgets the keys of these partitions. */
+  drop?(partitions: ReadonlySet<number>): void;
 }
 
 /**
@@ -24,6 +34,8 @@ export interface StateProbe {
 export class RunContext {
   readonly scheduler: SchedulerLike;
   readonly stores = new Map<string, StateProbe>();
+  /** Each source's watermark state, by source name. */
+  readonly watermarks = new Map<string, WatermarkState>();
   private readonly built = new Map<object, Observable<unknown>>();
   private readonly gate = new ReplaySubject<true>(1);
   private readonly divertedSubject = new Subject<Diverted>();

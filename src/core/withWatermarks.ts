@@ -21,6 +21,15 @@ export interface WatermarkRuntime {
    * no longer read stop holding it.
    */
   readonly assignment?: Observable<readonly number[]>;
+  /** Receives the handle through which checkpoints read and restore the per-partition event times. */
+  readonly register?: (state: WatermarkState) => void;
+}
+
+/** A source's watermark state, for checkpoints: each partition's largest event time. */
+export interface WatermarkState {
+  maxima(): [partition: number, maxTimestamp: number][];
+  /** Restores partitions' largest event times (before their records are read again). */
+  restore(maxima: readonly (readonly [number, number])[]): void;
 }
 
 /** Where a {@link WatermarkAssigner} sends the records it lets through and the watermarks it raises. */
@@ -61,6 +70,13 @@ export class WatermarkAssigner<K, V> {
     this.guardsFuture = settings.maxFutureSkewMs !== undefined;
     this.emitted = this.tracker.current();
     this.assignment = runtime.assignment?.subscribe((partitions) => this.reassign(partitions));
+    runtime.register?.({
+      maxima: () => this.tracker.maxima(),
+      restore: (maxima) => {
+        const now = runtime.scheduler.now();
+        for (const [partition, maxTimestamp] of maxima) this.tracker.restore(partition, maxTimestamp, now);
+      },
+    });
     this.arm();
   }
 

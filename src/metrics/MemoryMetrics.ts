@@ -27,7 +27,7 @@ interface Entry {
  *
  * @example
  * ```ts
- * import { MemoryMetrics, metricNames } from 'tributary';
+ * import { MemoryMetrics, metricNames } from 'tributary/metrics';
  *
  * const metrics = new MemoryMetrics();
  * const { name, help, labelNames, buckets } = metricNames.checkpointDuration;

@@ -52,7 +52,7 @@ export interface Histogram<L extends string = string> {
  *
  * @example
  * ```ts
- * import { MemoryMetrics, type Metrics } from 'tributary';
+ * import { MemoryMetrics, type Metrics } from 'tributary/metrics';
  *
  * // A component takes any implementation and creates what it writes once, up front.
  * const countTrades = (metrics: Metrics) => {
@@ -97,7 +97,7 @@ const noopHistogram: Histogram<never> = { observe: () => {} };
  *
  * @example
  * ```ts
- * import { noopMetrics } from 'tributary';
+ * import { noopMetrics } from 'tributary/metrics';
  *
  * const recordsIn = noopMetrics.counter('records_in_total', 'Records read', ['topic']);
  * recordsIn.inc({ topic: 'trades' }, 500); // costs nothing, records nothing

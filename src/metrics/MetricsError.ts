@@ -16,7 +16,7 @@ export type MetricsErrorCode = 'CONFIG_INVALID' | 'METRIC_CONFLICT' | 'METRIC_IN
  *
  * @example
  * ```ts
- * import { MemoryMetrics, MetricsError } from 'tributary';
+ * import { MemoryMetrics, MetricsError } from 'tributary/metrics';
  *
  * const metrics = new MemoryMetrics();
  * metrics.counter('trades_total', 'Trades seen, by symbol', ['symbol']);

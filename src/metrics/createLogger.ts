@@ -48,7 +48,7 @@ const LEVELS = new Set([...Object.keys(pino.levels.values), 'silent']);
  *
  * @example
  * ```ts
- * import { createLogger } from 'tributary';
+ * import { createLogger } from 'tributary/metrics';
  *
  * const log = createLogger({ app: 'crypto-analytics', name: 'kafka-source' });
  * log.info(

@@ -29,7 +29,7 @@ const LATENCY_MS = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10_000
  *
  * @example
  * ```ts
- * import { metricNames } from 'tributary';
+ * import { metricNames } from 'tributary/metrics';
  *
  * console.log(metricNames.consumerLag.name, metricNames.consumerLag.kind, metricNames.consumerLag.labelNames);
  * // tributary_consumer_lag_records gauge [ 'topic', 'partition' ]

@@ -30,7 +30,7 @@ interface PromMetricFields {
  * @example
  * ```ts
  * import { Registry } from 'prom-client';
- * import { metricNames, promMetrics } from 'tributary';
+ * import { metricNames, promMetrics } from 'tributary/metrics';
  *
  * const registry = new Registry();
  * const metrics = promMetrics(registry);

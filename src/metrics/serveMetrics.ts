@@ -42,7 +42,7 @@ export interface MetricsServer {
  * @example
  * ```ts
  * import { Registry } from 'prom-client';
- * import { promMetrics, serveMetrics } from 'tributary';
+ * import { promMetrics, serveMetrics } from 'tributary/metrics';
  *
  * const registry = new Registry();
  * promMetrics(registry)

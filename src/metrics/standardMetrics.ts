@@ -22,7 +22,7 @@ export type StandardMetrics = {
  *
  * @example
  * ```ts
- * import { MemoryMetrics, metricNames, standardMetrics } from 'tributary';
+ * import { MemoryMetrics, metricNames, standardMetrics } from 'tributary/metrics';
  *
  * const registry = new MemoryMetrics();
  * const metrics = standardMetrics(registry);

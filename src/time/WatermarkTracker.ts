@@ -57,6 +57,26 @@ export class WatermarkTracker {
     this.dirty = true;
   }
 
+  /** Each partition's largest event time so far (for checkpoints); partitions without data are left out. */
+  maxima(): [partition: number, maxTimestamp: number][] {
+    const out: [number, number][] = [];
+    for (const [partition, state] of this.partitions) {
+      if (state.maxTimestamp > -Infinity) out.push([partition, state.maxTimestamp]);
+    }
+    return out;
+  }
+
+  /** Restores a partition's largest event time from a checkpoint, before its records are read again. */
+  restore(partition: number, maxTimestamp: number, now: number): void {
+    let state = this.partitions.get(partition);
+    if (state === undefined) {
+      state = { maxTimestamp: -Infinity, lastActivity: now, idle: false };
+      this.partitions.set(partition, state);
+    }
+    if (maxTimestamp > state.maxTimestamp) state.maxTimestamp = maxTimestamp;
+    this.dirty = true;
+  }
+
   /** Removes partitions (e.g. on revocation). */
   revoke(partitions: readonly number[]): void {
     for (const p of partitions) this.partitions.delete(p);

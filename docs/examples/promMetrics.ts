@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { metricNames, promMetrics } from './tributary.js';
+import { metricNames, promMetrics } from '../../src/metrics/index.js';
 
 const registry = new Registry();
 const metrics = promMetrics(registry);

@@ -1,4 +1,4 @@
-import { standardMetrics, type Labels, type Metrics } from './tributary.js';
+import { standardMetrics, type Labels, type Metrics } from '../../src/metrics/index.js';
 
 /** Metrics as StatsD lines with DogStatsD tags, handed to `send` (a UDP socket in practice). */
 const statsdMetrics = (send: (line: string) => void): Metrics => {

@@ -1,4 +1,4 @@
-import { MemoryMetrics, MetricsError } from './tributary.js';
+import { MemoryMetrics, MetricsError } from '../../src/metrics/index.js';
 
 const metrics = new MemoryMetrics();
 metrics.counter('trades_total', 'Trades seen, by symbol', ['symbol']);

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { promMetrics, serveMetrics } from './tributary.js';
+import { promMetrics, serveMetrics } from '../../src/metrics/index.js';
 
 const registry = new Registry();
 promMetrics(registry)

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { json, NumberFromString, timestampMs } from './tributary.js';
+import { json, NumberFromString, timestampMs } from '../../src/index.js';
 
 const BinanceTrade = t.type(
   {

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeFailure, type Serde } from './tributary.js';
+import { decodeFailure, type Serde } from '../../src/index.js';
 
 /** A count as 4 big-endian bytes. */
 const uint32: Serde<number> = {

@@ -1,4 +1,4 @@
-import { createLogger } from './tributary.js';
+import { createLogger } from '../../src/metrics/index.js';
 
 const log = createLogger({ app: 'crypto-analytics', name: 'kafka-source' });
 log.info(

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { deadLetterHeaders, json } from './tributary.js';
+import { deadLetterHeaders, json } from '../../src/index.js';
 
 const Trade = t.type({ p: t.string, T: t.number }, 'Trade');
 const bytes = new TextEncoder().encode('{"p":42}');

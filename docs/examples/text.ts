@@ -1,4 +1,4 @@
-import { raw, string } from './tributary.js';
+import { raw, string } from '../../src/index.js';
 
 const keys = string();
 const key = keys.deserialize(keys.serialize('BTCUSDT'));

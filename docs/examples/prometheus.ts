@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { promMetrics, serveMetrics, standardMetrics } from './tributary.js';
+import { promMetrics, serveMetrics, standardMetrics } from '../../src/metrics/index.js';
 
 const registry = new Registry();
 const metrics = standardMetrics(promMetrics(registry));

@@ -1,4 +1,4 @@
-import { metricNames } from './tributary.js';
+import { metricNames } from '../../src/metrics/index.js';
 
 console.log(metricNames.consumerLag.name, metricNames.consumerLag.kind, metricNames.consumerLag.labelNames);
 // tributary_consumer_lag_records gauge [ 'topic', 'partition' ]

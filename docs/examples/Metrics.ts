@@ -1,4 +1,4 @@
-import { MemoryMetrics, type Metrics } from './tributary.js';
+import { MemoryMetrics, type Metrics } from '../../src/metrics/index.js';
 
 // A component takes any implementation and creates what it writes once, up front.
 const countTrades = (metrics: Metrics) => {

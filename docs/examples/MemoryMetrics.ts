@@ -1,4 +1,4 @@
-import { MemoryMetrics, metricNames } from './tributary.js';
+import { MemoryMetrics, metricNames } from '../../src/metrics/index.js';
 
 const metrics = new MemoryMetrics();
 const { name, help, labelNames, buckets } = metricNames.checkpointDuration;

@@ -1,4 +1,4 @@
-import { MemoryMetrics, metricNames, standardMetrics } from './tributary.js';
+import { MemoryMetrics, metricNames, standardMetrics } from '../../src/metrics/index.js';
 
 const registry = new MemoryMetrics();
 const metrics = standardMetrics(registry);
