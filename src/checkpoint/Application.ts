@@ -5,7 +5,9 @@ import { deadLetterHeaders } from '../codecs/deadLetterHeaders.js';
 import { Watermark, type Chunk, type Diverted } from '../core/Chunk.js';
 import { configError, raise, type TributaryError } from '../core/errors.js';
 import { KStream } from '../core/KStream.js';
-import { RunContext } from '../core/RunContext.js';
+import { RunContext, type StateProbe } from '../core/RunContext.js';
+import type { WatermarkState } from '../core/withWatermarks.js';
+import { decodeState, encodeState } from '../state/stateJson.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
 import type { Sink } from '../sinks/Sink.js';
 import { unsafePositiveMillis, type Duration } from '../time/Duration.js';
@@ -108,6 +110,12 @@ export class Application {
   /** Every record an operator took off its stream (late, from the future, invalid), as it happens. */
   readonly diverted: Observable<Diverted> = this.divertedSubject.asObservable();
 
+  /** Stateful operators of the running pipeline, each with its changelog topic. */
+  private stateful: { readonly store: CheckpointedState; readonly changelog: string }[] = [];
+  /** The sources' per-partition event times, each with its changelog topic. */
+  private watermarkLogs: { readonly state: WatermarkState; readonly changelog: string }[] = [];
+  /** Changelog records of a checkpoint that could not be written yet: written first by the next one. */
+  private pendingChangelog: { readonly topic: string; readonly messages: LogMessage[] }[] = [];
   private producer: LogProducer | undefined;
   private consumer: LogConsumer | undefined;
   /** Next offset to commit per owned partition: one past the last record processed. */
@@ -152,6 +160,7 @@ export class Application {
     return KStream.fromChunks(chunks as Subject<Chunk<K, V>>, {
       ...(options.watermark ? { watermark: options.watermark } : {}),
       assignment,
+      name: options.topic,
     });
   }
 
@@ -199,23 +208,29 @@ export class Application {
         error: (error: unknown) => this.fail(error),
       });
     }
+    await this.prepareChangelogs(ctx);
     ctx.start();
 
     this.consumer = transport.consumer(applicationId, [...this.sources.keys()]);
     await this.consumer.run({
-      assigned: async (partitions) => {
-        for (const tp of partitions) this.owned.set(key(tp), tp);
-        this.publishAssignment();
-        this.logger.info({ partitions }, 'partitions assigned');
-      },
-      revoked: async (partitions) => {
-        for (const tp of partitions) {
-          this.owned.delete(key(tp));
-          this.positions.delete(key(tp));
-        }
-        this.publishAssignment();
-        this.logger.info({ partitions }, 'partitions revoked');
-      },
+      assigned: (partitions) =>
+        this.serially(async () => {
+          await this.restore(partitions);
+          for (const tp of partitions) this.owned.set(key(tp), tp);
+          this.publishAssignment();
+          this.logger.info({ partitions }, 'partitions assigned');
+        }),
+      revoked: (partitions) =>
+        this.serially(async () => {
+          const numbers = new Set(partitions.map((tp) => tp.partition));
+          for (const { store } of this.stateful) store.drop(numbers);
+          for (const tp of partitions) {
+            this.owned.delete(key(tp));
+            this.positions.delete(key(tp));
+          }
+          this.publishAssignment();
+          this.logger.info({ partitions }, 'partitions revoked');
+        }),
       batch: (batch) => this.serially(() => this.process(batch)),
       crashed: (error) => this.fail(error),
     });
@@ -227,13 +242,21 @@ export class Application {
   }
 
   /**
-   * Runs the commit protocol now: flush every sink, then commit the offsets of everything processed.
-   * Rejects (committing nothing) when a sink's flush fails.
+   * Runs the commit protocol now: flush every sink; write the changed window state and each partition's
+   * event time to the changelogs; then commit the offsets of exactly the records that state includes.
+   * Rejects, committing nothing, when a step fails; the next checkpoint writes what this one could not.
    */
   checkpoint(): Promise<void> {
     return this.serially(async () => {
       const started = Date.now();
       await Promise.all(this.allSinks().map((sink) => sink.flush()));
+      this.snapshotState();
+      const producer = this.requireProducer();
+      while (this.pendingChangelog.length > 0) {
+        const { topic, messages } = this.pendingChangelog[0]!;
+        await producer.send(topic, messages);
+        this.pendingChangelog.shift();
+      }
       const offsets = [...this.positions.values()];
       await this.requireConsumer().commit(offsets);
       if (this.paused) this.resumeSources();
@@ -258,6 +281,19 @@ export class Application {
       await this.options.transport.close();
     }
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /**
+   * Stops at once, without a final checkpoint, as a crash would: whoever owns the partitions next resumes
+   * from the last checkpoint (its state from the changelogs, its records from the committed offsets).
+   */
+  async abort(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopped';
+    if (this.timer) clearInterval(this.timer);
+    await this.consumer?.stop();
+    await this.producer?.close();
+    await this.options.transport.close();
   }
 
   /** The failure that stopped the pipeline, if any (a decode failure under `fail`, a throwing operator). */
@@ -301,6 +337,73 @@ export class Application {
     }
     if (!this.paused && this.allSinks().some((s) => (s.backlog?.() ?? 0) > this.maxSinkBacklog))
       this.pauseSources();
+  }
+
+  /** Finds the pipeline's checkpointed state and creates the compacted changelog topics it needs. */
+  private async prepareChangelogs(ctx: RunContext): Promise<void> {
+    const { transport, applicationId } = this.options;
+    const topic = (name: string) => `${applicationId}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}-changelog`;
+    for (const [name, probe] of ctx.stores) {
+      if (probe.changes && probe.restore && probe.drop) {
+        this.stateful.push({ store: probe as CheckpointedState, changelog: topic(name) });
+      }
+    }
+    for (const [name, state] of ctx.watermarks) {
+      this.watermarkLogs.push({ state, changelog: topic(`${name}-watermark`) });
+    }
+    const counts = await Promise.all([...this.sources.keys()].map((t) => transport.partitions(t)));
+    const partitions = Math.max(1, ...counts);
+    await transport.ensureTopics(
+      [...this.stateful, ...this.watermarkLogs].map((c) => ({
+        topic: c.changelog,
+        partitions,
+        compacted: true,
+      })),
+    );
+  }
+
+  /** Loads the state of newly assigned partitions from the changelogs, before any of their records. */
+  private async restore(partitions: readonly TopicPartition[]): Promise<void> {
+    const { transport } = this.options;
+    const numbers = [...new Set(partitions.map((tp) => tp.partition))];
+    for (const { store, changelog } of this.stateful) {
+      for (const p of numbers) {
+        for (const r of latestPerKey(await transport.readPartition(changelog, p))) {
+          if (r.key !== null && r.value !== null) store.restore(decodeState(r.key), p, decodeState(r.value));
+        }
+      }
+    }
+    for (const { state, changelog } of this.watermarkLogs) {
+      for (const p of numbers) {
+        const last = latestPerKey(await transport.readPartition(changelog, p)).pop();
+        if (last?.value) state.restore([[p, decodeState(last.value) as number]]);
+      }
+    }
+  }
+
+  /** Queues the changelog records of this checkpoint: changed keys, and each owned partition's event time. */
+  private snapshotState(): void {
+    const owned = new Set([...this.owned.values()].map((tp) => tp.partition));
+    const isOwned = (p: number) => owned.has(p);
+    for (const { store, changelog } of this.stateful) {
+      const messages = store.changes(isOwned).map((c): LogMessage => ({
+        key: encodeState(c.key),
+        value: c.state === undefined ? null : encodeState(c.state),
+        partition: c.partition,
+      }));
+      if (messages.length > 0) this.pendingChangelog.push({ topic: changelog, messages });
+    }
+    for (const { state, changelog } of this.watermarkLogs) {
+      const messages = state
+        .maxima()
+        .filter(([p]) => owned.has(p))
+        .map(([p, maxTimestamp]): LogMessage => ({
+          key: encodeState(p),
+          value: encodeState(maxTimestamp),
+          partition: p,
+        }));
+      if (messages.length > 0) this.pendingChangelog.push({ topic: changelog, messages });
+    }
   }
 
   /** Tells each source which of its partitions this member reads now. */
@@ -358,6 +461,20 @@ export class Application {
     if (this.state !== 'new') raise(configError(what, 'must be called before start()'));
   }
 }
+
+/** A stateful operator whose state is checkpointed (see `StateProbe`). */
+type CheckpointedState = Required<StateProbe>;
+
+/** The last record of each key, in offset order: what a compacted changelog holds. */
+const latestPerKey = (records: readonly LogRecord[]): LogRecord[] => {
+  const latest = new Map<string, LogRecord>();
+  for (const r of records) {
+    const id = r.key === null ? '' : Buffer.from(r.key).toString('base64');
+    latest.delete(id);
+    latest.set(id, r);
+  }
+  return [...latest.values()];
+};
 
 /** Decodes a log record into a stream record, or says why it cannot be. */
 const decodeRecord = (
