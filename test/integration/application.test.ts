@@ -86,7 +86,12 @@ test('malformed records go to the dead-letter topic with their reason; valid res
   await app.start();
   onTestFinished(async () => {
     await app.stop();
-    await withAdmin((admin) => admin.deleteGroups([applicationId]));
+    await withAdmin(async (admin) => {
+      await admin.deleteGroups([applicationId]);
+      // The application's own topics: its state changelogs.
+      const internal = (await admin.listTopics()).filter((name) => name.startsWith(`${applicationId}-`));
+      await admin.deleteTopics({ topics: internal });
+    });
   });
 
   // Every malformed record reaches the dead-letter topic, with the original bytes and the reason.
