@@ -29,6 +29,15 @@ export interface KafkaTransportOptions {
   readonly clientId?: string;
   /** Passed to KafkaJS as it is (SSL, SASL, retry, timeouts); `brokers` and `clientId` above win. */
   readonly kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+  /**
+   * Consumer-group timing, in ms. A member that dies without leaving holds its partitions until
+   * `sessionTimeout` passes (KafkaJS default 30 000; the broker's minimum is 6 000 by default).
+   */
+  readonly consumer?: {
+    readonly sessionTimeout?: number;
+    readonly heartbeatInterval?: number;
+    readonly rebalanceTimeout?: number;
+  };
 }
 
 const NO_HEADERS: Readonly<Record<string, Uint8Array>> = Object.freeze({});
@@ -86,7 +95,8 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
     })());
 
   return {
-    consumer: (groupId, topics) => new KafkaLogConsumer(kafka, adminClient, groupId, topics),
+    consumer: (groupId, topics) =>
+      new KafkaLogConsumer(kafka, adminClient, groupId, topics, options.consumer ?? {}),
     producer: async () => {
       const producer = kafka.producer({
         idempotent: true,
@@ -165,8 +175,9 @@ class KafkaLogConsumer implements LogConsumer {
     private readonly admin: () => Promise<Admin>,
     private readonly groupId: string,
     private readonly topics: readonly string[],
+    timing: NonNullable<KafkaTransportOptions['consumer']>,
   ) {
-    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, ...timing });
   }
 
   async run(handlers: ConsumerHandlers): Promise<void> {

@@ -13,6 +13,8 @@ class KeyPanes<A> implements Tracked, Scheduled {
   accs: A[] = [];
   /** When this key is queued to close its next window (`Infinity`: not queued). */
   scheduledAt = Infinity;
+  /** Start of this key's last closed window: after a restore, windows up to it are not emitted again. */
+  closedThrough = -Infinity;
   dirty = false;
   constructor(public partition: number) {}
 }
@@ -21,6 +23,7 @@ class KeyPanes<A> implements Tracked, Scheduled {
 interface PanesSnapshot {
   readonly starts: number[];
   readonly accs: unknown[];
+  readonly closedThrough: number;
 }
 
 /**
@@ -81,7 +84,10 @@ export class PaneStore<K, V, A, R>
     accs[i] = this.agg.add(accs[i], value, timestamp);
     if (this.mode === 'updates') {
       for (
-        let s = Math.max(this.firstStartContaining(timestamp), this.closedThrough + adv);
+        let s = Math.max(
+          this.firstStartContaining(timestamp),
+          Math.max(this.closedThrough, state.closedThrough) + adv,
+        );
         s <= lastStart;
         s += adv
       ) {
@@ -114,7 +120,7 @@ export class PaneStore<K, V, A, R>
     const adv = this.advanceMs;
     const size = this.sizeMs;
     if (this.mode === 'final' && starts.length > 0) {
-      let s = Math.max(this.firstStartContaining(starts[0]!), from + adv);
+      let s = Math.max(this.firstStartContaining(starts[0]!), from + adv, state.closedThrough + adv);
       let i = 0;
       while (s <= through) {
         while (i < starts.length && starts[i]! < s) i++;
@@ -127,6 +133,7 @@ export class PaneStore<K, V, A, R>
         s += adv;
       }
     }
+    if (through > state.closedThrough) state.closedThrough = through;
     const keep = lowerBound(starts, through + adv);
     if (keep > 0) {
       starts.splice(0, keep);
@@ -140,13 +147,14 @@ export class PaneStore<K, V, A, R>
   }
 
   protected encode(state: KeyPanes<unknown>): PanesSnapshot {
-    return { starts: state.starts, accs: state.accs };
+    return { starts: state.starts, accs: state.accs, closedThrough: state.closedThrough };
   }
 
   protected decode(snapshot: PanesSnapshot, partition: number): KeyPanes<unknown> {
     const state = new KeyPanes<unknown>(partition);
     state.starts = [...snapshot.starts];
     state.accs = [...snapshot.accs];
+    state.closedThrough = snapshot.closedThrough;
     return state;
   }
 
@@ -168,7 +176,7 @@ export class PaneStore<K, V, A, R>
   protected schedule(key: K, state: KeyPanes<unknown>): void {
     const nextStart = Math.max(
       this.firstStartContaining(state.starts[0]!),
-      this.closedThrough + this.advanceMs,
+      Math.max(this.closedThrough, state.closedThrough) + this.advanceMs,
     );
     const at = nextStart + this.sizeMs + this.graceMs;
     this.due.schedule(key, state, at);

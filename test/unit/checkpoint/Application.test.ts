@@ -11,7 +11,9 @@ import {
   NumberFromString,
   timestampMs,
   tumbling,
+  hopping,
   type Sink,
+  type WindowSpec,
   type StreamRecord,
 } from '../../../src/index.js';
 
@@ -163,7 +165,11 @@ describe('Application checkpoints and restores', () => {
       [0, 1].map((partition) => ({ ...trade('BTC', 10_000_000), partition })),
     );
 
-  function app(log: MemoryLog, sink: RecordingSink<string, { window: { start: number }; value: number }>) {
+  function app(
+    log: MemoryLog,
+    sink: RecordingSink<string, { window: { start: number }; value: number }>,
+    spec: WindowSpec,
+  ) {
     const application = new Application({
       applicationId: 'restarts',
       transport: memoryTransport(log),
@@ -177,7 +183,7 @@ describe('Application checkpoints and restores', () => {
     application.to(
       trades
         .selectKey((trade) => trade.s)
-        .window(tumbling('10s'))
+        .window(spec)
         .aggregate(aggregators.count()),
       sink as unknown as Sink<string, never>,
     );
@@ -188,44 +194,50 @@ describe('Application checkpoints and restores', () => {
   const results = (sink: RecordingSink<string, { window: { start: number }; value: number }>) =>
     new Map(sink.flushed.map((r) => [`${r.key}@${r.value.window.start}`, r.value.value]));
 
-  it('after a crash, resumes from the last checkpoint: every window complete, none missing', async () => {
-    // The uninterrupted run.
-    const reference = new MemoryLog();
-    reference.createTopic('trades', { partitions: 2 });
-    const referenceSink = new RecordingSink<string, { window: { start: number }; value: number }>();
-    const uninterrupted = app(reference, referenceSink);
-    await uninterrupted.start();
-    reference.produce('trades', batch(0, 25_000));
-    reference.produce('trades', batch(25_000, 47_000));
-    reference.produce('trades', batch(47_000, 70_000));
-    closing(reference);
-    await settle(reference, uninterrupted);
-    const expected = results(referenceSink);
-    expect(expected.size).toBe(SYMBOLS.length * 7);
+  it.each([
+    ['tumbling 10 s', tumbling('10s'), 7],
+    ['hopping 10 s every 5 s', hopping('10s', '5s'), 14],
+  ] as const)(
+    '%s: after a crash, resumes from the last checkpoint: every window complete, none missing',
+    async (_name, spec, windows) => {
+      // The uninterrupted run.
+      const reference = new MemoryLog();
+      reference.createTopic('trades', { partitions: 2 });
+      const referenceSink = new RecordingSink<string, { window: { start: number }; value: number }>();
+      const uninterrupted = app(reference, referenceSink, spec);
+      await uninterrupted.start();
+      reference.produce('trades', batch(0, 25_000));
+      reference.produce('trades', batch(25_000, 47_000));
+      reference.produce('trades', batch(47_000, 70_000));
+      closing(reference);
+      await settle(reference, uninterrupted);
+      const expected = results(referenceSink);
+      expect(expected.size).toBe(SYMBOLS.length * windows);
 
-    // The same input, with a crash between checkpoints: windows [20 s, 30 s) and [40 s, 50 s) are open
-    // across the checkpoint and the crash.
-    const log = new MemoryLog();
-    log.createTopic('trades', { partitions: 2 });
-    const beforeCrash = new RecordingSink<string, { window: { start: number }; value: number }>();
-    const first = app(log, beforeCrash);
-    await first.start();
-    log.produce('trades', batch(0, 25_000));
-    await settle(log, first);
-    log.produce('trades', batch(25_000, 47_000));
-    await log.settled(); // processed, not checkpointed
-    await first.abort();
+      // The same input, with a crash between checkpoints: windows [20 s, 30 s) and [40 s, 50 s) are open
+      // across the checkpoint and the crash.
+      const log = new MemoryLog();
+      log.createTopic('trades', { partitions: 2 });
+      const beforeCrash = new RecordingSink<string, { window: { start: number }; value: number }>();
+      const first = app(log, beforeCrash, spec);
+      await first.start();
+      log.produce('trades', batch(0, 25_000));
+      await settle(log, first);
+      log.produce('trades', batch(25_000, 47_000));
+      await log.settled(); // processed, not checkpointed
+      await first.abort();
 
-    const afterCrash = new RecordingSink<string, { window: { start: number }; value: number }>();
-    const second = app(log, afterCrash);
-    await second.start();
-    log.produce('trades', batch(47_000, 70_000));
-    closing(log);
-    await settle(log, second);
+      const afterCrash = new RecordingSink<string, { window: { start: number }; value: number }>();
+      const second = app(log, afterCrash, spec);
+      await second.start();
+      log.produce('trades', batch(47_000, 70_000));
+      closing(log);
+      await settle(log, second);
 
-    const got = new Map([...results(beforeCrash), ...results(afterCrash)]);
-    expect(got).toEqual(expected);
-    // The restarted run re-read only what followed the checkpoint: nothing it emitted was emitted before.
-    for (const k of results(afterCrash).keys()) expect(results(beforeCrash).has(k)).toBe(false);
-  });
+      const got = new Map([...results(beforeCrash), ...results(afterCrash)]);
+      expect(got).toEqual(expected);
+      // The restarted run re-read only what followed the checkpoint: nothing it emitted was emitted before.
+      for (const k of results(afterCrash).keys()) expect(results(beforeCrash).has(k)).toBe(false);
+    },
+  );
 });

@@ -1,0 +1,57 @@
+/**
+ * A pipeline process for the crash test: keyed hopping-window counts and sums from a topic to a topic,
+ * committing every 300 ms. It runs until killed; SIGTERM stops it gracefully.
+ *
+ *   node --import tsx test/integration/crashWorker.ts <brokers> <application-id> <input> <output>
+ */
+import * as t from 'io-ts';
+import {
+  aggregators,
+  Application,
+  finiteNumber,
+  fromField,
+  hopping,
+  json,
+  kafkaTransport,
+  timestampMs,
+} from '../../src/index.js';
+
+const [brokers, applicationId, input, output] = process.argv.slice(2);
+if (!brokers || !applicationId || !input || !output)
+  throw new Error('usage: crashWorker <brokers> <app> <in> <out>');
+
+const Reading = t.type({ sensor: t.string, value: finiteNumber, at: timestampMs });
+type Reading = t.TypeOf<typeof Reading>;
+
+const app = new Application({
+  applicationId,
+  transport: kafkaTransport({
+    brokers: brokers.split(','),
+    consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
+  }),
+  commitInterval: 300,
+});
+const readings = app.source({
+  topic: input,
+  value: json(Reading),
+  timestamp: fromField((r: Reading) => r.at),
+});
+const totals = readings
+  .selectKey((r) => r.sensor)
+  .window(hopping('10s', '5s'))
+  .aggregate(
+    aggregators.combine({
+      count: aggregators.count<Reading>(),
+      sum: aggregators.sum((r: Reading) => r.value),
+    }),
+  );
+app.to(totals, app.topicSink(output, { key: json(t.string), value: json(t.unknown) }));
+
+process.on('SIGTERM', () => {
+  app.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+});
+await app.start();
+process.stdout.write('started\n');
