@@ -224,6 +224,11 @@ export class Application {
         this.serially(async () => {
           const numbers = new Set(partitions.map((tp) => tp.partition));
           for (const { store } of this.stateful) store.drop(numbers);
+          // State not yet written for these partitions is their new owner's to rebuild, never ours to write.
+          this.pendingChangelog = this.pendingChangelog.map(({ topic, messages }) => ({
+            topic,
+            messages: messages.filter((m) => m.partition === undefined || !numbers.has(m.partition)),
+          }));
           for (const tp of partitions) {
             this.owned.delete(key(tp));
             this.positions.delete(key(tp));

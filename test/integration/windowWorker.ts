@@ -1,8 +1,8 @@
 /**
- * A pipeline process for the crash test: keyed hopping-window counts and sums from a topic to a topic,
+ * A pipeline process for the crash and scale-out tests: keyed hopping-window counts and sums from a topic to a topic,
  * committing every 300 ms. It runs until killed; SIGTERM stops it gracefully.
  *
- *   node --import tsx test/integration/crashWorker.ts <brokers> <application-id> <input> <output>
+ *   node --import tsx test/integration/windowWorker.ts <brokers> <application-id> <input> <output>
  */
 import * as t from 'io-ts';
 import {
@@ -18,7 +18,7 @@ import {
 
 const [brokers, applicationId, input, output] = process.argv.slice(2);
 if (!brokers || !applicationId || !input || !output)
-  throw new Error('usage: crashWorker <brokers> <app> <in> <out>');
+  throw new Error('usage: windowWorker <brokers> <app> <in> <out>');
 
 const Reading = t.type({ sensor: t.string, value: finiteNumber, at: timestampMs });
 type Reading = t.TypeOf<typeof Reading>;

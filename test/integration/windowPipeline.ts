@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
+import { kafkaClient, services, uniqueName, waitFor, withAdmin } from './helpers.js';
+
+/** What the worker (`windowWorker.ts`) computes per sensor and 10 s / 5 s hopping window. */
+export interface Totals {
+  readonly count: number;
+  readonly sum: number;
+}
+
+// Recent event times: the output records carry them, and retention would delete old ones.
+const START = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 3_600_000;
+const STEP_MS = 10;
+
+/**
+ * Produces `records` readings of `sensors` sensors (keyed by sensor) and a far-future reading on every
+ * partition that closes every window of the data; returns the totals the windows must have.
+ */
+export async function produceReadings(
+  topic: string,
+  partitions: number,
+  records: number,
+  sensors: number,
+): Promise<Map<string, Totals>> {
+  const expected = new Map<string, Totals>();
+  const messages: { key: string; value: string }[] = [];
+  for (let i = 0; i < records; i++) {
+    const sensor = `sensor-${i % sensors}`;
+    const at = START + i * STEP_MS;
+    const value = (i % 97) + 0.5;
+    messages.push({ key: sensor, value: JSON.stringify({ sensor, value, at }) });
+    const last = Math.floor(at / 5_000) * 5_000;
+    for (const start of [last, last - 5_000]) {
+      const w = expected.get(`${sensor}@${start}`) ?? { count: 0, sum: 0 };
+      expected.set(`${sensor}@${start}`, { count: w.count + 1, sum: w.sum + value });
+    }
+  }
+  const producer = kafkaClient().producer();
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 2_000) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2_000) });
+    }
+    const closer = JSON.stringify({ sensor: 'closer', value: 0, at: START + 86_400_000 });
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: partitions }, (_, partition) => ({
+        partition,
+        key: 'closer',
+        value: closer,
+      })),
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  return expected;
+}
+
+const worker = fileURLToPath(new URL('./windowWorker.ts', import.meta.url));
+
+/** Starts a worker process; the test kills it at the end if it still runs. */
+export function startWorker(applicationId: string, input: string, output: string): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', worker, services().KAFKA_BROKERS, applicationId, input, output],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+export const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+
+/** How many input records the application has committed. */
+export async function committed(applicationId: string, topic: string): Promise<number> {
+  const [offsets] = await withAdmin((admin) =>
+    admin.fetchOffsets({ groupId: applicationId, topics: [topic] }),
+  );
+  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+/** Deletes the application's group and internal topics when the test finishes. */
+export function cleanUpApplication(applicationId: string, input: string): void {
+  onTestFinished(() =>
+    withAdmin(async (admin) => {
+      await admin.deleteGroups([applicationId]).catch(() => undefined);
+      const internal = (await admin.listTopics()).filter(
+        (n) => n.startsWith(`${applicationId}-`) || n === `${input}.dlq`,
+      );
+      await admin.deleteTopics({ topics: internal });
+    }),
+  );
+}
+
+/**
+ * Reads the output topic until every expected window is there. Returns the windows (the last result of
+ * each) and the windows that were emitted again with a different result, which at-least-once forbids.
+ */
+export async function readWindows(
+  output: string,
+  count: number,
+): Promise<{ results: Map<string, Totals>; changed: string[] }> {
+  const results = new Map<string, Totals>();
+  const changed: string[] = [];
+  const consumer = kafkaClient().consumer({ groupId: uniqueName() });
+  await consumer.connect();
+  onTestFinished(() => consumer.disconnect());
+  await consumer.subscribe({ topic: output, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const window = JSON.parse(String(message.value)) as { window: { start: number }; value: Totals };
+      const id = `${JSON.parse(String(message.key)) as string}@${window.window.start}`;
+      const before = results.get(id);
+      if (before && JSON.stringify(before) !== JSON.stringify(window.value)) {
+        changed.push(`${id}: ${JSON.stringify(before)} then ${JSON.stringify(window.value)}`);
+      }
+      results.set(id, window.value);
+    },
+  });
+  await waitFor(() => results.size >= count, { what: `${count} windows in ${output}`, timeoutMs: 240_000 });
+  return { results, changed };
+}
