@@ -1,0 +1,52 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { expect, test } from 'vitest';
+import { down, up } from '../../scripts/services.mjs';
+import { createTopic, uniqueName, waitFor } from './helpers.js';
+import {
+  cleanUpApplication,
+  committed,
+  exited,
+  produceReadings,
+  readWindows,
+  startWorker,
+} from './windowPipeline.js';
+
+const PARTITIONS = 4;
+const RECORDS = 100_000;
+/** How long the broker is down: the scenario, not a wait for something to happen. */
+const OUTAGE_MS = 20_000;
+
+// Only a broker that the test scripts started can be stopped and started again by the test.
+test.skipIf(Boolean(process.env.KAFKA_BROKERS))(
+  'the pipeline resumes by itself after the broker is down for 20 s, and nothing is lost',
+  { timeout: 600_000 },
+  async () => {
+    const input = await createTopic(PARTITIONS);
+    const output = await createTopic(1);
+    const applicationId = uniqueName();
+    cleanUpApplication(applicationId, input);
+    const expected = await produceReadings(input, PARTITIONS, RECORDS, 16);
+
+    const worker = startWorker(applicationId, input, output);
+    await waitFor(async () => (await committed(applicationId, input)) >= RECORDS / 4, {
+      what: 'a quarter of the input committed',
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
+    await down({ kafka: true, influx: false, keepData: true });
+    await delay(OUTAGE_MS);
+    await up({ kafka: true, influx: false });
+
+    const { results, changed } = await readWindows(output, expected.size);
+    expect(worker.exitCode).toBeNull();
+    worker.kill('SIGTERM');
+    await exited(worker);
+
+    expect(changed).toEqual([]);
+    expect(results.size).toBe(expected.size);
+    for (const [id, value] of expected) {
+      expect(results.get(id)?.count, id).toBe(value.count);
+      expect(results.get(id)?.sum, id).toBeCloseTo(value.sum, 6);
+    }
+  },
+);
