@@ -9,6 +9,9 @@ import { RunContext, type StateProbe } from '../core/RunContext.js';
 import type { WatermarkState } from '../core/withWatermarks.js';
 import { decodeState, encodeState } from '../state/stateJson.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
+import type { Metrics } from '../metrics/Metrics.js';
+import { noopMetrics } from '../metrics/Metrics.js';
+import { standardMetrics, type StandardMetrics } from '../metrics/standardMetrics.js';
 import type { Sink } from '../sinks/Sink.js';
 import { unsafePositiveMillis, type Duration } from '../time/Duration.js';
 import type { TimestampExtractor } from '../time/TimestampExtractor.js';
@@ -56,7 +59,12 @@ export interface ApplicationOptions {
   readonly commitInterval?: Duration;
   /** Records a sink may hold unflushed before the sources pause. Default 100 000. */
   readonly maxSinkBacklog?: number;
+  /** Structured logs; a pino logger (`createLogger` from `tributary/metrics`) fits. Default: none. */
   readonly logger?: AppLogger;
+  /** Where the standard metrics go (`promMetrics()`, `MemoryMetrics`, …). Default: nowhere. */
+  readonly metrics?: Metrics;
+  /** Stop gracefully (final checkpoint) on SIGINT and SIGTERM. Default `false`. */
+  readonly stopOnSignals?: boolean;
 }
 
 const SILENT: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -106,6 +114,11 @@ export class Application {
   private readonly commitIntervalMs: number;
   private readonly maxSinkBacklog: number;
   private readonly logger: AppLogger;
+  private readonly metrics: StandardMetrics;
+  private readonly onSignal = (): void => {
+    this.logger.info({}, 'stopping on signal');
+    this.stop().catch((error: unknown) => this.logger.error({ err: error }, 'stopping failed'));
+  };
   private readonly divertedSubject = new Subject<Diverted>();
   /** Every record an operator took off its stream (late, from the future, invalid), as it happens. */
   readonly diverted: Observable<Diverted> = this.divertedSubject.asObservable();
@@ -141,6 +154,7 @@ export class Application {
     this.maxSinkBacklog = options.maxSinkBacklog ?? 100_000;
     if (!(this.maxSinkBacklog > 0)) raise(configError('maxSinkBacklog', 'must be a positive number'));
     this.logger = options.logger ?? SILENT;
+    this.metrics = standardMetrics(options.metrics ?? noopMetrics);
   }
 
   /** A stream of a topic's decoded records; records that fail to decode follow `onDecodeError`. */
@@ -197,13 +211,21 @@ export class Application {
     this.producer = await transport.producer();
 
     const ctx = new RunContext();
-    ctx.diverted.subscribe((d) => this.divertedSubject.next(d));
+    ctx.diverted.subscribe((d) => {
+      this.metrics.diverted.inc({ operator: d.operator, reason: d.reason });
+      if (d.reason === 'late')
+        this.metrics.lateRecords.inc({ operator: d.operator, topic: d.record.origin?.topic ?? '' });
+      this.divertedSubject.next(d);
+    });
     for (const { stream, sink } of this.outputs) {
       stream.chunks(ctx).subscribe({
         next: (chunk) => {
           const records: StreamRecord<unknown, unknown>[] = [];
           for (const e of chunk) if (!(e instanceof Watermark)) records.push(e);
-          if (records.length > 0) sink.write(records);
+          if (records.length > 0) {
+            sink.write(records);
+            this.metrics.recordsOut.inc({ operator: sink.name, topic: '' }, records.length);
+          }
         },
         error: (error: unknown) => this.fail(error),
       });
@@ -239,6 +261,10 @@ export class Application {
       batch: (batch) => this.serially(() => this.process(batch)),
       crashed: (error) => this.fail(error),
     });
+    if (this.options.stopOnSignals) {
+      process.once('SIGINT', this.onSignal);
+      process.once('SIGTERM', this.onSignal);
+    }
     this.timer = setInterval(() => {
       void this.checkpoint().catch((error: unknown) =>
         this.logger.warn({ err: error }, 'checkpoint failed; it is retried at the next interval'),
@@ -254,7 +280,7 @@ export class Application {
   checkpoint(): Promise<void> {
     return this.serially(async () => {
       const started = Date.now();
-      await Promise.all(this.allSinks().map((sink) => sink.flush()));
+      await this.flushSinks();
       this.snapshotState();
       const producer = this.requireProducer();
       while (this.pendingChangelog.length > 0) {
@@ -263,7 +289,13 @@ export class Application {
         this.pendingChangelog.shift();
       }
       const offsets = [...this.positions.values()];
-      await this.requireConsumer().commit(offsets);
+      await this.requireConsumer()
+        .commit(offsets)
+        .catch((error: unknown) => {
+          this.metrics.checkpointFailures.inc({ stage: 'commit' });
+          throw error;
+        });
+      this.metrics.checkpointDuration.observe((Date.now() - started) / 1000);
       if (this.paused) this.resumeSources();
       this.logger.info({ offsets: offsets.length, ms: Date.now() - started }, 'checkpoint committed');
     });
@@ -276,7 +308,7 @@ export class Application {
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
-    if (this.timer) clearInterval(this.timer);
+    this.releaseProcess();
     try {
       if (this.failure === undefined) await this.checkpoint();
     } finally {
@@ -295,7 +327,7 @@ export class Application {
   async abort(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
-    if (this.timer) clearInterval(this.timer);
+    this.releaseProcess();
     await this.consumer?.stop();
     await this.producer?.close();
     await this.options.transport.close();
@@ -304,6 +336,31 @@ export class Application {
   /** The failure that stopped the pipeline, if any (a decode failure under `fail`, a throwing operator). */
   get failed(): unknown {
     return this.failure;
+  }
+
+  /** Stops the checkpoint timer and the signal handlers. */
+  private releaseProcess(): void {
+    if (this.timer) clearInterval(this.timer);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+
+  /** Step 1 of the commit protocol: every sink's flush, timed; one failure fails the checkpoint. */
+  private async flushSinks(): Promise<void> {
+    await Promise.all(
+      this.allSinks().map(async (sink) => {
+        const started = Date.now();
+        try {
+          await sink.flush();
+        } catch (error) {
+          this.metrics.checkpointFailures.inc({ stage: 'sink' });
+          throw error;
+        } finally {
+          this.metrics.sinkFlushDuration.observe({ sink: sink.name }, (Date.now() - started) / 1000);
+          this.metrics.sinkBuffered.set({ sink: sink.name }, sink.backlog?.() ?? 0);
+        }
+      }),
+    );
   }
 
   private async process(batch: LogBatch): Promise<void> {
@@ -318,6 +375,7 @@ export class Application {
         chunk.push(decoded.right);
         continue;
       }
+      this.metrics.decodeFailures.inc({ topic: batch.topic });
       const policy = source.options.onDecodeError ?? 'dead-letter';
       if (policy === 'fail') throw decoded.left;
       if (policy === 'dead-letter') {
@@ -332,13 +390,23 @@ export class Application {
     }
     // The dead letters are acknowledged before the batch counts as processed, so their offsets are never
     // committed ahead of them.
-    if (deadLetters.length > 0) await this.requireProducer().send(source.deadLetterTopic, deadLetters);
+    if (deadLetters.length > 0) {
+      await this.requireProducer().send(source.deadLetterTopic, deadLetters);
+      this.metrics.deadLettered.inc({ topic: batch.topic, code: 'DECODE_FAILED' }, deadLetters.length);
+    }
+    this.metrics.recordsIn.inc({ operator: 'source', topic: batch.topic }, batch.records.length);
     if (chunk.length > 0) source.chunks.next(chunk);
     if (this.failure !== undefined) throw this.failure;
     const last = batch.records[batch.records.length - 1];
     if (last !== undefined) {
       const tp = { topic: batch.topic, partition: batch.partition };
-      this.positions.set(key(tp), { ...tp, offset: String(BigInt(last.offset) + 1n) });
+      const next = BigInt(last.offset) + 1n;
+      this.positions.set(key(tp), { ...tp, offset: String(next) });
+      const lag = BigInt(batch.highWatermark) - next;
+      this.metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Number(lag > 0n ? lag : 0n),
+      );
     }
     if (!this.paused && this.allSinks().some((s) => (s.backlog?.() ?? 0) > this.maxSinkBacklog))
       this.pauseSources();

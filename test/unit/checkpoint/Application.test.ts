@@ -16,6 +16,7 @@ import {
   type WindowSpec,
   type StreamRecord,
 } from '../../../src/index.js';
+import { MemoryMetrics } from '../../../src/metrics/index.js';
 
 const Trade = t.type({ s: t.string, p: NumberFromString, T: timestampMs });
 type Trade = t.TypeOf<typeof Trade>;
@@ -240,4 +241,48 @@ describe('Application checkpoints and restores', () => {
       for (const k of results(afterCrash).keys()) expect(results(beforeCrash).has(k)).toBe(false);
     },
   );
+});
+
+describe('Application metrics', () => {
+  it('counts records in and out, decode failures, dead letters, lag and checkpoints', async () => {
+    const log = new MemoryLog();
+    log.createTopic('trades', { partitions: 1 });
+    const metrics = new MemoryMetrics();
+    const app = new Application({
+      applicationId: 'metered',
+      transport: memoryTransport(log),
+      commitInterval: '1h',
+      metrics,
+    });
+    const trades = app.source({
+      topic: 'trades',
+      value: json(Trade),
+      timestamp: fromField((trade: Trade) => trade.T),
+    });
+    const sink = new RecordingSink<string, unknown>();
+    app.to(
+      trades
+        .selectKey((trade) => trade.s)
+        .window(tumbling('10s'))
+        .aggregate(aggregators.count()),
+      sink as unknown as Sink<string, never>,
+    );
+    onTestFinished(() => app.stop().catch(() => undefined));
+    await app.start();
+    log.produce('trades', [
+      trade('BTC', 1_000),
+      { key: bytes('BTC'), value: bytes('oops') },
+      trade('BTC', 25_000),
+    ]);
+    await settle(log, app);
+
+    expect(metrics.value('tributary_records_in_total', { operator: 'source', topic: 'trades' })).toBe(3);
+    expect(metrics.value('tributary_decode_failures_total', { topic: 'trades' })).toBe(1);
+    expect(
+      metrics.value('tributary_dead_lettered_records_total', { topic: 'trades', code: 'DECODE_FAILED' }),
+    ).toBe(1);
+    expect(metrics.value('tributary_records_out_total', { operator: 'recording', topic: '' })).toBe(1);
+    expect(metrics.value('tributary_consumer_lag_records', { topic: 'trades', partition: '0' })).toBe(0);
+    expect(metrics.count('tributary_checkpoint_duration_seconds')).toBeGreaterThan(0);
+  });
 });
