@@ -359,3 +359,10 @@ describe('README', () => {
     ]);
   });
 });
+
+describe('runtime', () => {
+  it('an application on the in-memory log', async () => {
+    const { printed } = await import('./examples/application.js');
+    expect(printed).toEqual(['BTCUSDT 0: 2 trades']);
+  });
+});

@@ -321,6 +321,31 @@ export class Application {
   }
 
   /**
+   * Resolves once this member has processed every record that its partitions held when called (a replay,
+   * a test): each owned partition's position has reached the end offset it had then. Rejects if the
+   * pipeline failed.
+   */
+  async caughtUp(): Promise<void> {
+    const { transport } = this.options;
+    const ends = (
+      await Promise.all([...this.sources.keys()].map((topic) => transport.endOffsets(topic)))
+    ).flat();
+    const behind = (): boolean =>
+      ends.some((end) => {
+        if (BigInt(end.offset) === 0n || !this.owned.has(key(end))) return false;
+        const position = this.positions.get(key(end));
+        return position === undefined || BigInt(position.offset) < BigInt(end.offset);
+      });
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure;
+      if (this.state !== 'running') return;
+      // Nothing is caught up before the group has assigned this member its partitions.
+      if (this.owned.size > 0 && !behind()) return this.queue;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /**
    * Stops at once, without a final checkpoint, as a crash would: whoever owns the partitions next resumes
    * from the last checkpoint (its state from the changelogs, its records from the committed offsets).
    */

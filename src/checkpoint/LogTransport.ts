@@ -92,6 +92,8 @@ export interface LogTransport {
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Number of partitions of a topic. */
   partitions(topic: string): Promise<number>;
+  /** Each partition's end offset (the offset the next record appended will get). */
+  endOffsets(topic: string): Promise<readonly TopicPartitionOffset[]>;
   /** Every record of one partition from `fromOffset` to its current end (restoring a changelog). */
   readPartition(topic: string, partition: number, fromOffset?: string): Promise<readonly LogRecord[]>;
   close(): Promise<void>;

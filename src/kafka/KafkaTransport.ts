@@ -120,6 +120,14 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
         })),
       });
     },
+    endOffsets: async (topic) => {
+      const client = await adminClient();
+      return (await client.fetchTopicOffsets(topic)).map((o) => ({
+        topic,
+        partition: o.partition,
+        offset: o.high,
+      }));
+    },
     partitions: async (topic) => {
       const client = await adminClient();
       return (await client.fetchTopicOffsets(topic)).length;

@@ -49,6 +49,12 @@ export const memoryTransport = (log: MemoryLog): LogTransport => {
       }
     },
     partitions: async (topic) => log.partitions(topic),
+    endOffsets: async (topic) =>
+      Array.from({ length: log.partitions(topic) }, (_, partition) => ({
+        topic,
+        partition,
+        offset: log.endOffset(topic, partition),
+      })),
     readPartition: async (topic, partition, fromOffset) => {
       const records: LogRecord[] = [];
       const end = BigInt(log.endOffset(topic, partition));
