@@ -135,6 +135,7 @@ const timed = (transport: LogTransport, phase: Phase): LogTransport => ({
     const consumer = transport.consumer(groupId, topics);
     return {
       ...consumer,
+      seek: (tp, offset) => consumer.seek(tp, offset),
       pause: (ps) => consumer.pause(ps),
       resume: (ps) => consumer.resume(ps),
       commit: (offsets) => consumer.commit(offsets),

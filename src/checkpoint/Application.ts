@@ -125,10 +125,22 @@ export class Application {
 
   /** Stateful operators of the running pipeline, each with its changelog topic. */
   private stateful: { readonly store: CheckpointedState; readonly changelog: string }[] = [];
-  /** The sources' per-partition event times, each with its changelog topic. */
-  private watermarkLogs: { readonly state: WatermarkState; readonly changelog: string }[] = [];
+  /** Per source, each partition's last checkpoint (position and event time), with its changelog topic. */
+  private checkpointLogs: {
+    readonly source: string;
+    readonly state: WatermarkState;
+    readonly changelog: string;
+  }[] = [];
   /** Changelog records of a checkpoint that could not be written yet: written first by the next one. */
-  private pendingChangelog: { readonly topic: string; readonly messages: LogMessage[] }[] = [];
+  private pendingChangelog: {
+    readonly sequence: number;
+    readonly topic: string;
+    readonly messages: LogMessage[];
+  }[] = [];
+  /** Numbers the captures, so that a checkpoint writes its own changelog records and earlier ones only. */
+  private captures = 0;
+  /** Checkpoints run one at a time, in order. */
+  private checkpoints: Promise<void> = Promise.resolve();
   private producer: LogProducer | undefined;
   private consumer: LogConsumer | undefined;
   /** Next offset to commit per owned partition: one past the last record processed. */
@@ -237,7 +249,11 @@ export class Application {
     await this.consumer.run({
       assigned: (partitions) =>
         this.serially(async () => {
-          await this.restore(partitions);
+          await retrying(
+            () => this.restore(partitions),
+            (error, attempt) =>
+              this.logger.warn({ err: error, attempt, partitions }, 'restoring state failed; retrying'),
+          );
           for (const tp of partitions) this.owned.set(key(tp), tp);
           this.publishAssignment();
           this.logger.info({ partitions }, 'partitions assigned');
@@ -247,7 +263,8 @@ export class Application {
           const numbers = new Set(partitions.map((tp) => tp.partition));
           for (const { store } of this.stateful) store.drop(numbers);
           // State not yet written for these partitions is their new owner's to rebuild, never ours to write.
-          this.pendingChangelog = this.pendingChangelog.map(({ topic, messages }) => ({
+          this.pendingChangelog = this.pendingChangelog.map(({ sequence, topic, messages }) => ({
+            sequence,
             topic,
             messages: messages.filter((m) => m.partition === undefined || !numbers.has(m.partition)),
           }));
@@ -278,19 +295,22 @@ export class Application {
    * Rejects, committing nothing, when a step fails; the next checkpoint writes what this one could not.
    */
   checkpoint(): Promise<void> {
-    return this.serially(async () => {
+    // Capture, between two batches, the positions and the state changes that belong together; the slow
+    // part (flush, changelog, commit) then runs beside further batches, so a commit waiting on a
+    // rebalance never holds up the batch that lets the rebalance finish.
+    const captured = this.serially(async () => this.capture());
+    const run = this.checkpoints.then(async () => {
+      const { sequence, offsets } = await captured;
       const started = Date.now();
       await this.flushSinks();
-      this.snapshotState();
       const producer = this.requireProducer();
-      while (this.pendingChangelog.length > 0) {
+      while (this.pendingChangelog.length > 0 && this.pendingChangelog[0]!.sequence <= sequence) {
         const { topic, messages } = this.pendingChangelog[0]!;
         await producer.send(topic, messages);
         this.pendingChangelog.shift();
       }
-      const offsets = [...this.positions.values()];
       await this.requireConsumer()
-        .commit(offsets)
+        .commit(offsets.filter((o) => this.owned.has(key(o))))
         .catch((error: unknown) => {
           this.metrics.checkpointFailures.inc({ stage: 'commit' });
           throw error;
@@ -299,6 +319,8 @@ export class Application {
       if (this.paused) this.resumeSources();
       this.logger.info({ offsets: offsets.length, ms: Date.now() - started }, 'checkpoint committed');
     });
+    this.checkpoints = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -394,7 +416,11 @@ export class Application {
     if (source === undefined) return;
     const chunk: StreamRecord<unknown, unknown>[] = [];
     const deadLetters: LogMessage[] = [];
+    // Records before the position are in the restored state already (a batch fetched before a seek).
+    const position = this.positions.get(key(batch));
+    const from = position === undefined ? -1n : BigInt(position.offset);
     for (const r of batch.records) {
+      if (BigInt(r.offset) < from) continue;
       const decoded = decodeRecord(source.options, r);
       if (E.isRight(decoded)) {
         chunk.push(decoded.right);
@@ -447,12 +473,12 @@ export class Application {
       }
     }
     for (const [name, state] of ctx.watermarks) {
-      this.watermarkLogs.push({ state, changelog: topic(`${name}-watermark`) });
+      this.checkpointLogs.push({ source: name, state, changelog: topic(`${name}-checkpoint`) });
     }
     const counts = await Promise.all([...this.sources.keys()].map((t) => transport.partitions(t)));
     const partitions = Math.max(1, ...counts);
     await transport.ensureTopics(
-      [...this.stateful, ...this.watermarkLogs].map((c) => ({
+      [...this.stateful, ...this.checkpointLogs].map((c) => ({
         topic: c.changelog,
         partitions,
         compacted: true,
@@ -460,48 +486,87 @@ export class Application {
     );
   }
 
-  /** Loads the state of newly assigned partitions from the changelogs, before any of their records. */
+  /**
+   * Loads the state of newly assigned partitions from the changelogs, before any of their records: for
+   * each partition, the last checkpoint that completed (its position record was written last), and for
+   * each key the latest state that checkpoint includes. A checkpoint cut short by a crash or a rebalance
+   * left later states behind; they are passed over, so state and position always agree.
+   */
   private async restore(partitions: readonly TopicPartition[]): Promise<void> {
     const { transport } = this.options;
-    const numbers = [...new Set(partitions.map((tp) => tp.partition))];
-    for (const { store, changelog } of this.stateful) {
-      for (const p of numbers) {
-        for (const r of latestPerKey(await transport.readPartition(changelog, p))) {
-          if (r.key !== null && r.value !== null) store.restore(decodeState(r.key), p, decodeState(r.value));
+    for (const { source, state, changelog } of this.checkpointLogs) {
+      for (const tp of partitions.filter((tp) => tp.topic === source)) {
+        const last = latestPerKey(await transport.readPartition(changelog, tp.partition)).pop();
+        if (!last?.value) continue;
+        const { maxTimestamp, offset } = decodeState(last.value) as PartitionCheckpoint;
+        for (const { store, changelog: stateLog } of this.stateful) {
+          const kept = new Map<string, { key: Uint8Array; version: KeyVersion }>();
+          for (const r of await transport.readPartition(stateLog, tp.partition)) {
+            if (r.key === null || r.value === null) continue;
+            const version = decodeState(r.value) as KeyVersion;
+            if (BigInt(version.at) > BigInt(offset)) continue;
+            const id = Buffer.from(r.key).toString('base64');
+            kept.delete(id);
+            kept.set(id, { key: r.key, version });
+          }
+          for (const { key: k, version } of kept.values()) {
+            if (version.state !== null) store.restore(decodeState(k), tp.partition, version.state);
+          }
         }
-      }
-    }
-    for (const { state, changelog } of this.watermarkLogs) {
-      for (const p of numbers) {
-        const last = latestPerKey(await transport.readPartition(changelog, p)).pop();
-        if (last?.value) state.restore([[p, decodeState(last.value) as number]]);
+        if (maxTimestamp !== undefined) state.restore([[tp.partition, maxTimestamp]]);
+        // Read on from where the state ends, whatever the group committed: a commit can fail after the
+        // changelog was written (a rebalance, a crash).
+        this.requireConsumer().seek(tp, offset);
+        this.positions.set(key(tp), { ...tp, offset });
       }
     }
   }
 
-  /** Queues the changelog records of this checkpoint: changed keys, and each owned partition's event time. */
-  private snapshotState(): void {
+  /**
+   * Queues the changelog records of a checkpoint (changed keys, each owned partition's event time) and
+   * returns the offsets that state includes.
+   */
+  private capture(): { sequence: number; offsets: TopicPartitionOffset[] } {
+    const sequence = ++this.captures;
+    this.snapshotState(sequence);
+    return { sequence, offsets: [...this.positions.values()] };
+  }
+
+  private snapshotState(sequence: number): void {
     const owned = new Set([...this.owned.values()].map((tp) => tp.partition));
     const isOwned = (p: number) => owned.has(p);
     for (const { store, changelog } of this.stateful) {
-      const messages = store.changes(isOwned).map((c): LogMessage => ({
-        key: encodeState(c.key),
-        value: c.state === undefined ? null : encodeState(c.state),
-        partition: c.partition,
-      }));
-      if (messages.length > 0) this.pendingChangelog.push({ topic: changelog, messages });
+      const messages = store.changes(isOwned).map((c): LogMessage => {
+        const version: KeyVersion = { at: this.positionOf(c.partition), state: c.state ?? null };
+        return { key: encodeState(c.key), value: encodeState(version), partition: c.partition };
+      });
+      if (messages.length > 0) this.pendingChangelog.push({ sequence, topic: changelog, messages });
     }
-    for (const { state, changelog } of this.watermarkLogs) {
-      const messages = state
-        .maxima()
-        .filter(([p]) => owned.has(p))
-        .map(([p, maxTimestamp]): LogMessage => ({
-          key: encodeState(p),
-          value: encodeState(maxTimestamp),
-          partition: p,
-        }));
-      if (messages.length > 0) this.pendingChangelog.push({ topic: changelog, messages });
+    // Written last, after the state it describes: each partition's position and largest event time.
+    for (const { source, state, changelog } of this.checkpointLogs) {
+      const maxima = new Map(state.maxima());
+      const messages: LogMessage[] = [];
+      for (const position of this.positions.values()) {
+        if (position.topic !== source || !owned.has(position.partition)) continue;
+        const checkpoint: PartitionCheckpoint = {
+          offset: position.offset,
+          ...(maxima.has(position.partition) ? { maxTimestamp: maxima.get(position.partition)! } : {}),
+        };
+        messages.push({
+          key: encodeState(position.partition),
+          value: encodeState(checkpoint),
+          partition: position.partition,
+        });
+      }
+      if (messages.length > 0) this.pendingChangelog.push({ sequence, topic: changelog, messages });
     }
+  }
+
+  /** The position (next offset) of a partition of the stateful source: what a state written now includes. */
+  private positionOf(partition: number): string {
+    const source = this.checkpointLogs[0]?.source;
+    const position = source === undefined ? undefined : this.positions.get(key({ topic: source, partition }));
+    return position?.offset ?? '0';
   }
 
   /** Tells each source which of its partitions this member reads now. */
@@ -534,9 +599,12 @@ export class Application {
     return [...sinks];
   }
 
-  private serially(work: () => Promise<void>): Promise<void> {
+  private serially<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
@@ -558,6 +626,38 @@ export class Application {
   private assertNew(what: string): void {
     if (this.state !== 'new') raise(configError(what, 'must be called before start()'));
   }
+}
+
+/** Runs `work`, retrying with backoff (0.1 s doubling to 5 s) up to `attempts` times in all. */
+const retrying = async (
+  work: () => Promise<void>,
+  onFailure: (error: unknown, attempt: number) => void,
+  attempts = 8,
+): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      onFailure(error, attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** (attempt - 1))));
+    }
+  }
+};
+
+/** What a checkpoint records per source partition: where the state's records end, and the event time. */
+interface PartitionCheckpoint {
+  readonly offset: string;
+  readonly maxTimestamp?: number;
+}
+
+/**
+ * A key's state as a checkpoint wrote it, with the position of its partition then: the state includes
+ * exactly the records before `at`. `state` is null once the key holds nothing.
+ */
+interface KeyVersion {
+  readonly at: string;
+  readonly state: unknown;
 }
 
 /** A stateful operator whose state is checkpointed (see `StateProbe`). */

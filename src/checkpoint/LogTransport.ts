@@ -58,6 +58,8 @@ export interface ConsumerHandlers {
 export interface LogConsumer {
   /** Joins the group and delivers batches until {@link stop}; resolves once it is running. */
   run(handlers: ConsumerHandlers): Promise<void>;
+  /** Reads an owned partition from `offset` on (after restoring state that includes what precedes it). */
+  seek(partition: TopicPartition, offset: string): void;
   /** Stops fetching from these partitions (back-pressure) until {@link resume}. */
   pause(partitions: readonly TopicPartition[]): void;
   resume(partitions: readonly TopicPartition[]): void;

@@ -116,7 +116,16 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
         topics: missing.map((s) => ({
           topic: s.topic,
           numPartitions: s.partitions,
-          ...(s.compacted ? { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] } : {}),
+          // A compacted changelog keeps a key's earlier states for a day: a restore may need the state
+          // of the last complete checkpoint when a later one was cut short.
+          ...(s.compacted
+            ? {
+                configEntries: [
+                  { name: 'cleanup.policy', value: 'compact' },
+                  { name: 'min.compaction.lag.ms', value: '86400000' },
+                ],
+              }
+            : {}),
         })),
       });
     },
@@ -205,8 +214,14 @@ class KafkaLogConsumer implements LogConsumer {
       const assigned = partitions.filter((tp) => !this.owned.has(id(tp)));
       this.owned = now;
       this.changes = this.changes.then(async () => {
-        if (revoked.length > 0) await handlers.revoked(revoked);
-        if (assigned.length > 0) await handlers.assigned(assigned);
+        try {
+          if (revoked.length > 0) await handlers.revoked(revoked);
+          if (assigned.length > 0) await handlers.assigned(assigned);
+        } catch (error) {
+          // Processing partitions whose state could not be restored would lose it: stop for good.
+          handlers.crashed(error);
+          await consumer.stop();
+        }
       });
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -238,6 +253,10 @@ class KafkaLogConsumer implements LogConsumer {
         await heartbeat();
       },
     });
+  }
+
+  seek(partition: TopicPartition, offset: string): void {
+    this.consumer.seek({ topic: partition.topic, partition: partition.partition, offset });
   }
 
   pause(partitions: readonly TopicPartition[]): void {

@@ -116,6 +116,12 @@ class MemoryConsumer implements LogConsumer {
     });
   }
 
+  seek(partition: TopicPartition, offset: string): void {
+    const owned = this.owned.get(id(partition));
+    if (owned) owned.position = offset;
+    this.wake();
+  }
+
   pause(partitions: readonly TopicPartition[]): void {
     for (const tp of partitions) {
       const owned = this.owned.get(id(tp));

@@ -124,6 +124,6 @@ export async function readWindows(
       results.set(id, window.value);
     },
   });
-  await waitFor(() => results.size >= count, { what: `${count} windows in ${output}`, timeoutMs: 240_000 });
+  await waitFor(() => results.size >= count, { what: `${count} windows in ${output}`, timeoutMs: 120_000 });
   return { results, changed };
 }

@@ -15,6 +15,7 @@ import {
   kafkaTransport,
   timestampMs,
 } from '../../src/index.js';
+import { createLogger } from '../../src/metrics/index.js';
 
 const [brokers, applicationId, input, output] = process.argv.slice(2);
 if (!brokers || !applicationId || !input || !output)
@@ -30,6 +31,8 @@ const app = new Application({
     consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
   }),
   commitInterval: 300,
+  // Warnings and errors on stderr, which the test shows.
+  logger: createLogger({ app: applicationId, level: process.env.WORKER_LOG_LEVEL ?? 'warn', destination: process.stderr }),
 });
 const readings = app.source({
   topic: input,
