@@ -32,7 +32,11 @@ const app = new Application({
   }),
   commitInterval: 300,
   // Warnings and errors on stderr, which the test shows.
-  logger: createLogger({ app: applicationId, level: process.env.WORKER_LOG_LEVEL ?? 'warn', destination: process.stderr }),
+  logger: createLogger({
+    app: applicationId,
+    level: process.env.WORKER_LOG_LEVEL ?? 'warn',
+    destination: process.stderr,
+  }),
 });
 const readings = app.source({
   topic: input,
