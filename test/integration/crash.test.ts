@@ -1,10 +1,11 @@
-import { expect, test } from 'vitest';
+import { test } from 'vitest';
 import { createTopic, uniqueName, waitFor } from './helpers.js';
 import {
   cleanUpApplication,
   committed,
   exited,
   produceReadings,
+  expectSameWindows,
   readWindows,
   startWorker,
 } from './windowPipeline.js';
@@ -44,11 +45,6 @@ test(
     last.kill('SIGTERM');
     await exited(last);
 
-    expect(changed).toEqual([]);
-    expect(results.size).toBe(expected.size);
-    for (const [id, value] of expected) {
-      expect(results.get(id)?.count, id).toBe(value.count);
-      expect(results.get(id)?.sum, id).toBeCloseTo(value.sum, 6);
-    }
+    expectSameWindows({ results, changed }, expected);
   },
 );

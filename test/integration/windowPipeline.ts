@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { kafkaClient, services, uniqueName, waitFor, withAdmin } from './helpers.js';
 
 /** What the worker (`windowWorker.ts`) computes per sensor and 10 s / 5 s hopping window. */
@@ -126,4 +126,17 @@ export async function readWindows(
   });
   await waitFor(() => results.size >= count, { what: `${count} windows in ${output}`, timeoutMs: 120_000 });
   return { results, changed };
+}
+
+/** Every expected window, with its count and sum, and no window emitted twice with different results. */
+export function expectSameWindows(
+  { results, changed }: { results: Map<string, Totals>; changed: string[] },
+  expected: Map<string, Totals>,
+): void {
+  expect(changed).toEqual([]);
+  expect(results.size).toBe(expected.size);
+  for (const [id, value] of expected) {
+    expect(results.get(id)?.count, id).toBe(value.count);
+    expect(results.get(id)?.sum, id).toBeCloseTo(value.sum, 6);
+  }
 }
