@@ -306,7 +306,13 @@ export class Application {
       const producer = this.requireProducer();
       while (this.pendingChangelog.length > 0 && this.pendingChangelog[0]!.sequence <= sequence) {
         const { topic, messages } = this.pendingChangelog[0]!;
-        await producer.send(topic, messages);
+        // A partition revoked since the capture is its new owner's: writing its state now could mix two
+        // owners' checkpoints in one changelog partition.
+        const owned = new Set([...this.owned.values()].map((tp) => tp.partition));
+        await producer.send(
+          topic,
+          messages.filter((m) => m.partition === undefined || owned.has(m.partition)),
+        );
         this.pendingChangelog.shift();
       }
       await this.requireConsumer()

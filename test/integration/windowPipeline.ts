@@ -124,7 +124,12 @@ export async function readWindows(
       results.set(id, window.value);
     },
   });
-  await waitFor(() => results.size >= count, { what: `${count} windows in ${output}`, timeoutMs: 120_000 });
+  await waitFor(() => results.size >= count, {
+    what: `${count} windows in ${output} (so far ${results.size})`,
+    timeoutMs: 120_000,
+  }).catch((error: unknown) => {
+    throw new Error(`only ${results.size} of ${count} windows arrived`, { cause: error });
+  });
   return { results, changed };
 }
 
