@@ -501,7 +501,12 @@ export class Application {
   private async restore(partitions: readonly TopicPartition[]): Promise<void> {
     const { transport } = this.options;
     for (const { source, state, changelog } of this.checkpointLogs) {
-      for (const tp of partitions.filter((tp) => tp.topic === source)) {
+      const assigned = partitions.filter((tp) => tp.topic === source);
+      if (assigned.length === 0) continue;
+      const committed = new Map(
+        (await this.requireConsumer().committed(source)).map((o) => [o.partition, o.offset]),
+      );
+      for (const tp of assigned) {
         const last = latestPerKey(await transport.readPartition(changelog, tp.partition)).pop();
         if (!last?.value) continue;
         const { maxTimestamp, offset } = decodeState(last.value) as PartitionCheckpoint;
@@ -521,8 +526,8 @@ export class Application {
         }
         if (maxTimestamp !== undefined) state.restore([[tp.partition, maxTimestamp]]);
         // Read on from where the state ends, whatever the group committed: a commit can fail after the
-        // changelog was written (a rebalance, a crash).
-        this.requireConsumer().seek(tp, offset);
+        // changelog was written (a rebalance, a crash). Usually they agree, and reading simply goes on.
+        if (committed.get(tp.partition) !== offset) this.requireConsumer().seek(tp, offset);
         this.positions.set(key(tp), { ...tp, offset });
       }
     }
