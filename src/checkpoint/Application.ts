@@ -9,22 +9,22 @@ import { RunContext, type StateProbe } from '../core/RunContext.js';
 import type { WatermarkState } from '../core/withWatermarks.js';
 import { decodeState, encodeState } from '../state/stateJson.js';
 import type { StreamRecord } from '../core/StreamRecord.js';
-import type { Metrics } from '../metrics/Metrics.js';
-import { noopMetrics } from '../metrics/Metrics.js';
+import { noopMetrics, type Metrics } from '../metrics/Metrics.js';
 import { standardMetrics, type StandardMetrics } from '../metrics/standardMetrics.js';
 import type { Sink } from '../sinks/Sink.js';
 import { unsafePositiveMillis, type Duration } from '../time/Duration.js';
 import type { TimestampExtractor } from '../time/TimestampExtractor.js';
 import type { WatermarkOptions } from '../time/WatermarkOptions.js';
-import type {
-  LogBatch,
-  LogConsumer,
-  LogMessage,
-  LogProducer,
-  LogRecord,
-  LogTransport,
-  TopicPartition,
-  TopicPartitionOffset,
+import {
+  partitionKey,
+  type LogBatch,
+  type LogConsumer,
+  type LogMessage,
+  type LogProducer,
+  type LogRecord,
+  type LogTransport,
+  type TopicPartition,
+  type TopicPartitionOffset,
 } from './LogTransport.js';
 
 /** What the application does with a record that its serde cannot decode. */
@@ -82,7 +82,7 @@ interface Output {
   readonly sink: Sink<unknown, unknown>;
 }
 
-const key = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+const key = partitionKey;
 
 /**
  * A pipeline running against a log (Kafka or the in-memory log): topics in, sinks out, and the commit
@@ -423,10 +423,15 @@ export class Application {
     const chunk: StreamRecord<unknown, unknown>[] = [];
     const deadLetters: LogMessage[] = [];
     // Records before the position are in the restored state already (a batch fetched before a seek).
+    // Offsets ascend within a batch, so only its leading records can be among them.
     const position = this.positions.get(key(batch));
-    const from = position === undefined ? -1n : BigInt(position.offset);
-    for (const r of batch.records) {
-      if (BigInt(r.offset) < from) continue;
+    let start = 0;
+    if (position !== undefined) {
+      const from = BigInt(position.offset);
+      while (start < batch.records.length && BigInt(batch.records[start]!.offset) < from) start++;
+    }
+    for (let i = start; i < batch.records.length; i++) {
+      const r = batch.records[i]!;
       const decoded = decodeRecord(source.options, r);
       if (E.isRight(decoded)) {
         chunk.push(decoded.right);
@@ -507,7 +512,8 @@ export class Application {
         (await this.requireConsumer().committed(source)).map((o) => [o.partition, o.offset]),
       );
       for (const tp of assigned) {
-        const last = latestPerKey(await transport.readPartition(changelog, tp.partition)).pop();
+        // One key per changelog partition (the partition itself): its latest checkpoint is the last record.
+        const last = (await transport.readPartition(changelog, tp.partition)).at(-1);
         if (!last?.value) continue;
         const { maxTimestamp, offset } = decodeState(last.value) as PartitionCheckpoint;
         for (const { store, changelog: stateLog } of this.stateful) {
@@ -673,17 +679,6 @@ interface KeyVersion {
 
 /** A stateful operator whose state is checkpointed (see `StateProbe`). */
 type CheckpointedState = Required<StateProbe>;
-
-/** The last record of each key, in offset order: what a compacted changelog holds. */
-const latestPerKey = (records: readonly LogRecord[]): LogRecord[] => {
-  const latest = new Map<string, LogRecord>();
-  for (const r of records) {
-    const id = r.key === null ? '' : Buffer.from(r.key).toString('base64');
-    latest.delete(id);
-    latest.set(id, r);
-  }
-  return [...latest.values()];
-};
 
 /** Decodes a log record into a stream record, or says why it cannot be. */
 const decodeRecord = (

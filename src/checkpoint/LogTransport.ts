@@ -9,6 +9,9 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
+/** A string that identifies a partition, for maps and sets keyed by partition. */
+export const partitionKey = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+
 /** A position in a partition: `offset` is the next record to read, as Kafka commits it. */
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: string;

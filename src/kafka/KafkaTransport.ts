@@ -9,17 +9,18 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import type {
-  ConsumerHandlers,
-  LogBatch,
-  LogConsumer,
-  LogMessage,
-  LogProducer,
-  LogRecord,
-  LogTransport,
-  TopicPartition,
-  TopicPartitionOffset,
-  TopicSpec,
+import {
+  partitionKey,
+  type ConsumerHandlers,
+  type LogBatch,
+  type LogConsumer,
+  type LogMessage,
+  type LogProducer,
+  type LogRecord,
+  type LogTransport,
+  type TopicPartition,
+  type TopicPartitionOffset,
+  type TopicSpec,
 } from '../checkpoint/LogTransport.js';
 
 /** Options of {@link kafkaTransport}. */
@@ -66,8 +67,6 @@ const sizeOf = (m: LogMessage): number => {
   }
   return size;
 };
-
-const id = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
 
 /**
  * Apache Kafka through KafkaJS, as a {@link LogTransport}. Producers are idempotent and wait for all
@@ -183,7 +182,7 @@ class KafkaLogProducer implements LogProducer {
 
 class KafkaLogConsumer implements LogConsumer {
   private readonly consumer: Consumer;
-  private owned = new Set<string>();
+  private owned = new Map<string, TopicPartition>();
   /** Assignment changes, applied in order before any later batch. */
   private changes: Promise<void> = Promise.resolve();
 
@@ -202,16 +201,12 @@ class KafkaLogConsumer implements LogConsumer {
     // KafkaJS has no revocation callback: the new assignment arrives with GROUP_JOIN, and the partitions
     // that left it are revoked then, before any batch of the new generation is handled.
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const now = new Set<string>();
-      const partitions: TopicPartition[] = [];
+      const now = new Map<string, TopicPartition>();
       for (const [topic, list] of Object.entries(payload.memberAssignment)) {
-        for (const partition of list) {
-          now.add(id({ topic, partition }));
-          partitions.push({ topic, partition });
-        }
+        for (const partition of list) now.set(partitionKey({ topic, partition }), { topic, partition });
       }
-      const revoked = [...this.owned].filter((k) => !now.has(k)).map(parseId);
-      const assigned = partitions.filter((tp) => !this.owned.has(id(tp)));
+      const revoked = [...this.owned].filter(([k]) => !now.has(k)).map(([, tp]) => tp);
+      const assigned = [...now].filter(([k]) => !this.owned.has(k)).map(([, tp]) => tp);
       this.owned = now;
       this.changes = this.changes.then(async () => {
         try {
@@ -286,11 +281,6 @@ class KafkaLogConsumer implements LogConsumer {
     await this.consumer.disconnect();
   }
 }
-
-const parseId = (key: string): TopicPartition => {
-  const cut = key.lastIndexOf('\u0000');
-  return { topic: key.slice(0, cut), partition: Number(key.slice(cut + 1)) };
-};
 
 const byTopic = (partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] => {
   const topics = new Map<string, number[]>();

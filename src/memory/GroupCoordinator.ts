@@ -1,4 +1,4 @@
-import type { TopicPartition } from '../checkpoint/LogTransport.js';
+import { partitionKey, type TopicPartition } from '../checkpoint/LogTransport.js';
 import { assignPartitions } from './assignPartitions.js';
 import { rethrowLater } from './rethrowLater.js';
 
@@ -42,7 +42,7 @@ interface Group {
 
 const NOTHING: ReadonlySet<string> = new Set();
 
-const keyOf = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+const keyOf = partitionKey;
 
 const byTopicPartition = (a: TopicPartition, b: TopicPartition): number =>
   a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition;

@@ -1,19 +1,20 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type {
-  ConsumerHandlers,
-  LogConsumer,
-  LogProducer,
-  LogRecord,
-  LogTransport,
-  TopicPartition,
-  TopicPartitionOffset,
+import {
+  partitionKey,
+  type ConsumerHandlers,
+  type LogConsumer,
+  type LogProducer,
+  type LogRecord,
+  type LogTransport,
+  type TopicPartition,
+  type TopicPartitionOffset,
 } from '../checkpoint/LogTransport.js';
 import { TributaryException } from '../core/errors.js';
 import type { MemoryLog } from './MemoryLog.js';
 
 const MAX_BATCH = 500;
 
-const id = (tp: TopicPartition): string => `${tp.topic}\u0000${tp.partition}`;
+const id = partitionKey;
 
 /**
  * The in-memory log as a {@link LogTransport}: the embedded default (demos run with no services) and the

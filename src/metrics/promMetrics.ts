@@ -19,6 +19,32 @@ interface PromMetricFields {
 }
 
 /**
+ * One handle method over its two overloads, `(labels, value)` and `(value)`: checks the labels, then the
+ * value (`omitted` when none is given; `increment` as `MetricSpec.checkValue` takes it), then records.
+ * It branches on the arguments rather than packing them, so a call allocates nothing beyond prom-client.
+ */
+const overload =
+  (
+    spec: MetricSpec,
+    omitted: number | undefined,
+    increment: boolean,
+    labelled: (labels: LabelValues<string>, value: number) => void,
+    plain: (value: number) => void,
+  ) =>
+  (first: Labels | number | undefined, second: number | undefined): void => {
+    if (typeof first === 'object') {
+      spec.checkLabels(first);
+      const value = (second ?? omitted) as number;
+      spec.checkValue(value, increment);
+      labelled(first as LabelValues<string>, value);
+    } else {
+      const value = (first ?? omitted) as number;
+      spec.checkValue(value, increment);
+      plain(value);
+    }
+  };
+
+/**
  * {@link Metrics} over a prom-client `Registry` (by default prom-client's global `register`, the one
  * `collectDefaultMetrics` fills). Each metric is created in the registry once: asking again for the same
  * name, from this adapter or another one on the same registry, returns a handle on the existing metric,
@@ -59,26 +85,20 @@ export const promMetrics = (registry: Registry<RegistryContentType> = register):
     return metric;
   };
 
-  // Handles branch on the overload instead of splitting arguments into a tuple: no allocation per call
-  // beyond prom-client's own. Labels are checked before the value, as MemoryMetrics does.
   return {
     counter<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Counter<L> {
       const spec = MetricSpec.of('counter', name, labelNames);
       const metric =
         (existing(spec, false) as PromCounter | undefined) ??
         new PromCounter({ name, help, labelNames: spec.labelNames, registers: [registry] });
-      return {
-        inc: (first?: Labels | number, second?: number) => {
-          if (typeof first === 'object') {
-            spec.checkLabels(first);
-            spec.checkValue(second ?? 1, true);
-            metric.inc(first as LabelValues<string>, second ?? 1);
-          } else {
-            spec.checkValue(first ?? 1, true);
-            metric.inc(first ?? 1);
-          }
-        },
-      };
+      const inc = overload(
+        spec,
+        1,
+        true,
+        (labels, n) => metric.inc(labels, n),
+        (n) => metric.inc(n),
+      );
+      return { inc: (first?: Labels | number, second?: number) => inc(first, second) };
     },
 
     gauge<L extends string = never>(name: string, help: string, labelNames?: readonly L[]): Gauge<L> {
@@ -86,27 +106,23 @@ export const promMetrics = (registry: Registry<RegistryContentType> = register):
       const metric =
         (existing(spec, false) as PromGauge | undefined) ??
         new PromGauge({ name, help, labelNames: spec.labelNames, registers: [registry] });
+      const set = overload(
+        spec,
+        undefined,
+        false,
+        (labels, v) => metric.set(labels, v),
+        (v) => metric.set(v),
+      );
+      const inc = overload(
+        spec,
+        1,
+        true,
+        (labels, n) => metric.inc(labels, n),
+        (n) => metric.inc(n),
+      );
       return {
-        set: (first: Labels | number, second?: number) => {
-          if (typeof first === 'object') {
-            spec.checkLabels(first);
-            spec.checkValue(second as number, false);
-            metric.set(first as LabelValues<string>, second as number);
-          } else {
-            spec.checkValue(first, false);
-            metric.set(first);
-          }
-        },
-        inc: (first?: Labels | number, second?: number) => {
-          if (typeof first === 'object') {
-            spec.checkLabels(first);
-            spec.checkValue(second ?? 1, true);
-            metric.inc(first as LabelValues<string>, second ?? 1);
-          } else {
-            spec.checkValue(first ?? 1, true);
-            metric.inc(first ?? 1);
-          }
-        },
+        set: (first: Labels | number, second?: number) => set(first, second),
+        inc: (first?: Labels | number, second?: number) => inc(first, second),
       };
     },
 
@@ -126,18 +142,14 @@ export const promMetrics = (registry: Registry<RegistryContentType> = register):
           buckets: [...spec.buckets],
           registers: [registry],
         });
-      return {
-        observe: (first: Labels | number, second?: number) => {
-          if (typeof first === 'object') {
-            spec.checkLabels(first);
-            spec.checkValue(second as number, false);
-            metric.observe(first as LabelValues<string>, second as number);
-          } else {
-            spec.checkValue(first, false);
-            metric.observe(first);
-          }
-        },
-      };
+      const observe = overload(
+        spec,
+        undefined,
+        false,
+        (labels, v) => metric.observe(labels, v),
+        (v) => metric.observe(v),
+      );
+      return { observe: (first: Labels | number, second?: number) => observe(first, second) };
     },
   };
 };
