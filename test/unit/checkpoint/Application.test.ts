@@ -47,11 +47,20 @@ async function settle(log: MemoryLog, app: Application): Promise<void> {
   }
 }
 
-function setup(options: { readonly onDecodeError?: 'dead-letter' | 'skip' | 'fail' } = {}) {
-  const log = new MemoryLog();
-  expect(E.isRight(log.createTopic('trades', { partitions: 2 }))).toBe(true);
+type Counts = RecordingSink<string, { window: { start: number }; value: number }>;
+
+/** An application counting trades per symbol and window of `spec`, into `sink`, on `log`. */
+function countingApp(
+  log: MemoryLog,
+  sink: Counts,
+  options: {
+    readonly applicationId: string;
+    readonly spec: WindowSpec;
+    readonly onDecodeError?: 'dead-letter' | 'skip' | 'fail';
+  },
+): Application {
   const app = new Application({
-    applicationId: 'counts',
+    applicationId: options.applicationId,
     transport: memoryTransport(log),
     commitInterval: '1h',
   });
@@ -61,15 +70,22 @@ function setup(options: { readonly onDecodeError?: 'dead-letter' | 'skip' | 'fai
     timestamp: fromField((trade: Trade) => trade.T),
     ...(options.onDecodeError ? { onDecodeError: options.onDecodeError } : {}),
   });
-  const sink = new RecordingSink<string, { window: { start: number }; value: number }>();
   app.to(
     trades
       .selectKey((trade) => trade.s)
-      .window(tumbling('10s'))
+      .window(options.spec)
       .aggregate(aggregators.count()),
     sink as unknown as Sink<string, never>,
   );
   onTestFinished(() => app.stop().catch(() => undefined));
+  return app;
+}
+
+function setup(options: { readonly onDecodeError?: 'dead-letter' | 'skip' | 'fail' } = {}) {
+  const log = new MemoryLog();
+  expect(E.isRight(log.createTopic('trades', { partitions: 2 }))).toBe(true);
+  const sink: Counts = new RecordingSink();
+  const app = countingApp(log, sink, { applicationId: 'counts', spec: tumbling('10s'), ...options });
   return { log, app, sink };
 }
 
@@ -166,33 +182,10 @@ describe('Application checkpoints and restores', () => {
       [0, 1].map((partition) => ({ ...trade('BTC', 10_000_000), partition })),
     );
 
-  function app(
-    log: MemoryLog,
-    sink: RecordingSink<string, { window: { start: number }; value: number }>,
-    spec: WindowSpec,
-  ) {
-    const application = new Application({
-      applicationId: 'restarts',
-      transport: memoryTransport(log),
-      commitInterval: '1h',
-    });
-    const trades = application.source({
-      topic: 'trades',
-      value: json(Trade),
-      timestamp: fromField((trade: Trade) => trade.T),
-    });
-    application.to(
-      trades
-        .selectKey((trade) => trade.s)
-        .window(spec)
-        .aggregate(aggregators.count()),
-      sink as unknown as Sink<string, never>,
-    );
-    onTestFinished(() => application.stop().catch(() => undefined));
-    return application;
-  }
+  const app = (log: MemoryLog, sink: Counts, spec: WindowSpec) =>
+    countingApp(log, sink, { applicationId: 'restarts', spec });
 
-  const results = (sink: RecordingSink<string, { window: { start: number }; value: number }>) =>
+  const results = (sink: Counts) =>
     new Map(sink.flushed.map((r) => [`${r.key}@${r.value.window.start}`, r.value.value]));
 
   it.each([
@@ -204,7 +197,7 @@ describe('Application checkpoints and restores', () => {
       // The uninterrupted run.
       const reference = new MemoryLog();
       reference.createTopic('trades', { partitions: 2 });
-      const referenceSink = new RecordingSink<string, { window: { start: number }; value: number }>();
+      const referenceSink = new RecordingSink() as Counts;
       const uninterrupted = app(reference, referenceSink, spec);
       await uninterrupted.start();
       reference.produce('trades', batch(0, 25_000));
@@ -219,7 +212,7 @@ describe('Application checkpoints and restores', () => {
       // across the checkpoint and the crash.
       const log = new MemoryLog();
       log.createTopic('trades', { partitions: 2 });
-      const beforeCrash = new RecordingSink<string, { window: { start: number }; value: number }>();
+      const beforeCrash = new RecordingSink() as Counts;
       const first = app(log, beforeCrash, spec);
       await first.start();
       log.produce('trades', batch(0, 25_000));
@@ -228,7 +221,7 @@ describe('Application checkpoints and restores', () => {
       await log.settled(); // processed, not checkpointed
       await first.abort();
 
-      const afterCrash = new RecordingSink<string, { window: { start: number }; value: number }>();
+      const afterCrash = new RecordingSink() as Counts;
       const second = app(log, afterCrash, spec);
       await second.start();
       log.produce('trades', batch(47_000, 70_000));
