@@ -1,16 +1,19 @@
+import type { StreamRecord } from '../core/StreamRecord.js';
 import { ChangeTracker, type KeyChange, type Tracked } from '../state/ChangeTracker.js';
 import { DueQueue, type Scheduled } from './DueQueue.js';
 
 /**
  * What the window stores share: per-key state in a map, a queue of when each key's next window closes,
  * and the tracking of changed keys that checkpoints write to the changelog. A store says how its state is
- * written (`encode`, plain data) and read back (`decode`), and when a key is due (`schedule`).
+ * created (`fresh`), written (`encode`, plain data) and read back (`decode`), and when a key is due (`schedule`).
  */
 export abstract class KeyedStore<K, S extends Tracked & Scheduled, Snapshot> {
   protected readonly keys = new Map<K, S>();
   protected readonly due = new DueQueue<K>();
   protected readonly tracker = new ChangeTracker<K>();
 
+  /** An empty state for a key of `partition`. */
+  protected abstract fresh(partition: number): S;
   protected abstract encode(state: S): Snapshot;
   protected abstract decode(snapshot: Snapshot, partition: number): S;
   protected abstract schedule(key: K, state: S): void;
@@ -37,12 +40,19 @@ export abstract class KeyedStore<K, S extends Tracked & Scheduled, Snapshot> {
   }
 
   /**
-   * Marks the key's state changed. Its partition is the latest record's: window inputs are expected to be
-   * partitioned by the key they are windowed by, so a key's records all come from one partition.
+   * The key's state, created when new, marked changed. Its partition is the record's: window inputs are
+   * expected to be partitioned by the key they are windowed by, so a key's records all come from one.
    */
-  protected touch(key: K, state: S, partition: number): void {
+  protected stateFor(key: K, from: StreamRecord<unknown, unknown>): S {
+    const partition = from.origin === undefined ? 0 : from.origin.partition;
+    let state = this.keys.get(key);
+    if (state === undefined) {
+      state = this.fresh(partition);
+      this.keys.set(key, state);
+    }
     state.partition = partition;
     this.tracker.touch(key, state);
+    return state;
   }
 
   /** Deletes a key whose last window closed. */

@@ -62,13 +62,7 @@ export class PaneStore<K, V, A, R>
     // Division beats `%`, which is a slow floating-point remainder for epoch-millisecond doubles.
     const lastStart = Math.floor(timestamp / adv) * adv;
     if (lastStart <= this.closedThrough) return false;
-    const partition = from.origin === undefined ? 0 : from.origin.partition;
-    let state = this.keys.get(key);
-    if (state === undefined) {
-      state = new KeyPanes(partition);
-      this.keys.set(key, state);
-    }
-    this.touch(key, state, partition);
+    const state = this.stateFor(key, from);
     const paneStart = this.paneMs === adv ? lastStart : Math.floor(timestamp / this.paneMs) * this.paneMs;
     const { starts, accs } = state;
     let i = starts.length - 1;
@@ -146,12 +140,16 @@ export class PaneStore<K, V, A, R>
     }
   }
 
+  protected fresh(partition: number): KeyPanes<unknown> {
+    return new KeyPanes<unknown>(partition);
+  }
+
   protected encode(state: KeyPanes<unknown>): PanesSnapshot {
     return { starts: state.starts, accs: state.accs, closedThrough: state.closedThrough };
   }
 
   protected decode(snapshot: PanesSnapshot, partition: number): KeyPanes<unknown> {
-    const state = new KeyPanes<unknown>(partition);
+    const state = this.fresh(partition);
     state.starts = [...snapshot.starts];
     state.accs = [...snapshot.accs];
     state.closedThrough = snapshot.closedThrough;

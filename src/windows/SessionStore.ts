@@ -46,13 +46,7 @@ export class SessionStore<K, V, A, R>
   add(key: K, value: V, timestamp: number, _headers: Headers, from: StreamRecord<unknown, unknown>): boolean {
     const gap = this.gapMs;
     if (timestamp + gap + 1 + this.graceMs <= this.watermark) return false;
-    const partition = from.origin === undefined ? 0 : from.origin.partition;
-    let state = this.keys.get(key);
-    if (state === undefined) {
-      state = new KeySessions(partition);
-      this.keys.set(key, state);
-    }
-    this.touch(key, state, partition);
+    const state = this.stateFor(key, from);
     const { sessions } = state;
     let lo = 0;
     while (lo < sessions.length && sessions[lo]!.last + gap < timestamp) lo++;
@@ -107,12 +101,16 @@ export class SessionStore<K, V, A, R>
     return n;
   }
 
+  protected fresh(partition: number): KeySessions<unknown> {
+    return new KeySessions<unknown>(partition);
+  }
+
   protected encode(state: KeySessions<unknown>): readonly Session<unknown>[] {
     return state.sessions;
   }
 
   protected decode(sessions: readonly Session<unknown>[], partition: number): KeySessions<unknown> {
-    const state = new KeySessions<unknown>(partition);
+    const state = this.fresh(partition);
     for (const { first, last, acc } of sessions) state.sessions.push({ first, last, acc });
     return state;
   }

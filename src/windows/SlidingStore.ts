@@ -63,13 +63,7 @@ export class SlidingStore<K, V, A, R>
   add(key: K, value: V, timestamp: number, headers: Headers, from: StreamRecord<unknown, unknown>): boolean {
     const d = this.diffMs;
     if (timestamp + d + 1 + this.graceMs <= this.watermark) return false;
-    const partition = from.origin === undefined ? 0 : from.origin.partition;
-    let state = this.keys.get(key);
-    if (state === undefined) {
-      state = new KeySliding<K, V, A>(partition);
-      this.keys.set(key, state);
-    }
-    this.touch(key, state, partition);
+    const state = this.stateFor(key, from);
     const { times, records, placed, starts } = state;
 
     // Kafka Streams puts a record earlier than D into the window [0, D] and updates that window last
@@ -159,13 +153,17 @@ export class SlidingStore<K, V, A, R>
     }
   }
 
+  protected fresh(partition: number): KeySliding<K, V, A> {
+    return new KeySliding<K, V, A>(partition);
+  }
+
   protected encode(state: KeySliding<K, V, A>): SlidingSnapshot<K, V, A> {
     const { times, records, placed, starts, accs } = state;
     return { times, records, placed, starts, accs };
   }
 
   protected decode(snapshot: SlidingSnapshot<K, V, A>, partition: number): KeySliding<K, V, A> {
-    const state = new KeySliding<K, V, A>(partition);
+    const state = this.fresh(partition);
     state.times = [...snapshot.times];
     state.records = [...snapshot.records];
     state.placed = [...snapshot.placed];
