@@ -222,7 +222,7 @@ export class Application {
     );
     this.producer = await transport.producer();
 
-    const ctx = new RunContext();
+    const ctx = new RunContext({ partitionedState: true });
     ctx.diverted.subscribe((d) => {
       this.metrics.diverted.inc({ operator: d.operator, reason: d.reason });
       if (d.reason === 'late')
@@ -275,7 +275,10 @@ export class Application {
           this.publishAssignment();
           this.logger.info({ partitions }, 'partitions revoked');
         }),
-      batch: (batch) => this.serially(() => this.process(batch)),
+      // Once stopping, batches are left to the partitions' next owner: the final checkpoint covers exactly
+      // what was processed before it.
+      batch: (batch) =>
+        this.serially(async () => (this.state === 'running' ? this.process(batch) : undefined)),
       crashed: (error) => this.fail(error),
     });
     if (this.options.stopOnSignals) {
@@ -460,7 +463,8 @@ export class Application {
     if (chunk.length > 0) source.chunks.next(chunk);
     if (this.failure !== undefined) throw this.failure;
     const last = batch.records[batch.records.length - 1];
-    if (last !== undefined) {
+    // A batch wholly before the position (fetched again after a rebalance) moves nothing.
+    if (last !== undefined && start < batch.records.length) {
       const tp = { topic: batch.topic, partition: batch.partition };
       const next = BigInt(last.offset) + 1n;
       this.positions.set(key(tp), { ...tp, offset: String(next) });
@@ -516,6 +520,7 @@ export class Application {
         const last = (await transport.readPartition(changelog, tp.partition)).at(-1);
         if (!last?.value) continue;
         const { maxTimestamp, offset } = decodeState(last.value) as PartitionCheckpoint;
+        const restored: { store: CheckpointedState; key: Uint8Array; state: unknown }[] = [];
         for (const { store, changelog: stateLog } of this.stateful) {
           const kept = new Map<string, { key: Uint8Array; version: KeyVersion }>();
           for (const r of await transport.readPartition(stateLog, tp.partition)) {
@@ -527,10 +532,12 @@ export class Application {
             kept.set(id, { key: r.key, version });
           }
           for (const { key: k, version } of kept.values()) {
-            if (version.state !== null) store.restore(decodeState(k), tp.partition, version.state);
+            if (version.state !== null) restored.push({ store, key: k, state: version.state });
           }
         }
+        // All at once, the partition's event time first: its windows close by it while it catches up.
         if (maxTimestamp !== undefined) state.restore([[tp.partition, maxTimestamp]]);
+        for (const r of restored) r.store.restore(decodeState(r.key), tp.partition, r.state);
         // Read on from where the state ends, whatever the group committed: a commit can fail after the
         // changelog was written (a rebalance, a crash). Usually they agree, and reading simply goes on.
         if (committed.get(tp.partition) !== offset) this.requireConsumer().seek(tp, offset);

@@ -557,6 +557,7 @@ export class WindowedKStream<K, V> {
           name,
           stages: chain.stages,
           stageNames: chain.names,
+          partitioned: ctx.partitionedState,
           ...(chain.watermarks ? { watermarks: chain.watermarks } : {}),
         }),
       );

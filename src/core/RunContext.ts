@@ -44,8 +44,15 @@ export class RunContext {
   /** Counts of diverted records by reason. */
   readonly divertedCounts = { late: 0, future: 0, invalid: 0 };
 
-  constructor(options: { readonly scheduler?: SchedulerLike } = {}) {
+  /**
+   * Whether stateful operators keep their state per input partition, as a runtime that moves partitions
+   * between instances needs (each partition's state is checkpointed, dropped and restored on its own).
+   */
+  readonly partitionedState: boolean;
+
+  constructor(options: { readonly scheduler?: SchedulerLike; readonly partitionedState?: boolean } = {}) {
     this.scheduler = options.scheduler ?? asyncScheduler;
+    this.partitionedState = options.partitionedState ?? false;
   }
 
   /** Builds `node` once per context and shares it between all its consumers. */

@@ -108,6 +108,11 @@ export class WatermarkAssigner<K, V> {
     this.arm();
   }
 
+  /** A partition's own watermark ({@link WatermarkTracker.partitionWatermark}). */
+  partitionWatermark(partition: number): number {
+    return this.tracker.partitionWatermark(partition);
+  }
+
   /** The input ended: event time ends, and a final `Watermark(Infinity)` closes every window. */
   end(): void {
     this.dispose();

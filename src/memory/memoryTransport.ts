@@ -29,9 +29,8 @@ const id = partitionKey;
  * ```
  */
 export const memoryTransport = (log: MemoryLog): LogTransport => {
-  let members = 0;
   return {
-    consumer: (groupId, topics) => new MemoryConsumer(log, groupId, `member-${++members}`, topics),
+    consumer: (groupId, topics) => new MemoryConsumer(log, groupId, nextMemberId(log), topics),
     producer: async (): Promise<LogProducer> => ({
       send: async (topic, messages) => {
         log.produce(topic, messages);
@@ -77,6 +76,14 @@ interface Owned extends TopicPartition {
   paused: boolean;
   readonly unsubscribe: () => void;
 }
+
+/** Members joined per log: ids stay unique when several transports (applications) share one log. */
+const members = new WeakMap<MemoryLog, number>();
+const nextMemberId = (log: MemoryLog): string => {
+  const n = (members.get(log) ?? 0) + 1;
+  members.set(log, n);
+  return `member-${n}`;
+};
 
 /** A consumer-group member that pulls from the log and sleeps until something changes. */
 class MemoryConsumer implements LogConsumer {

@@ -32,6 +32,8 @@ export class WatermarkTracker {
   private dirty = false;
   private lastPartition = NaN;
   private lastState: PartitionState | undefined;
+  /** The highest explicit watermark from upstream ({@link advanceTo}). */
+  private floor = -Infinity;
 
   constructor(
     private readonly settings: WatermarkSettings,
@@ -137,8 +139,22 @@ export class WatermarkTracker {
 
   /** Raises the watermark to at least `time` (an explicit watermark from upstream). */
   advanceTo(time: number): number {
+    if (time > this.floor) this.floor = time;
     if (time > this.watermark) this.watermark = time;
     return this.current();
+  }
+
+  /**
+   * One partition's own watermark (`max event time − maxOutOfOrderness`, raised by explicit watermarks
+   * from upstream), or `Infinity` for a partition that is idle or not tracked: one that does not hold
+   * the minimum back. Never below {@link current} for a partition that has been active all along; below
+   * it for a partition assigned when the others were already further on, until it catches up.
+   */
+  partitionWatermark(partition: number): number {
+    const state = this.partitions.get(partition);
+    if (state === undefined || state.idle) return Infinity;
+    const own = state.maxTimestamp - this.settings.maxOutOfOrdernessMs;
+    return own > this.floor ? own : this.floor;
   }
 
   /**

@@ -9,6 +9,7 @@ import type { StreamRecord } from '../core/StreamRecord.js';
 import { invalidTimestamp, isValidTimestamp } from '../time/TimestampExtractor.js';
 import type { Aggregator } from './Aggregator.js';
 import { PaneStore } from './PaneStore.js';
+import { PartitionedStore } from './PartitionedStore.js';
 import { SessionStore } from './SessionStore.js';
 import { SlidingStore } from './SlidingStore.js';
 import type { EmitMode, WindowResult } from './WindowResult.js';
@@ -48,6 +49,11 @@ export interface WindowAggregateRuntime {
   /** Stateless operators chained in front of the store, and their names. */
   readonly stages?: readonly AnyStage[];
   readonly stageNames?: readonly string[];
+  /**
+   * Keeps state per input partition, for a runtime that moves partitions between instances (see
+   * {@link PartitionedStore}); needs `watermarks` to follow each partition's event time.
+   */
+  readonly partitioned?: boolean;
   /** Set when the input is a source's chunks before watermarks: the operator assigns them inline. */
   readonly watermarks?: { readonly settings: WatermarkSettings; readonly runtime: WatermarkRuntime };
 }
@@ -91,9 +97,15 @@ export const windowAggregate =
           },
           name,
         );
-      const store = createWindowStore<K, V, A, R>(spec, aggregator, mode, emit, (r) =>
-        divert(late(r, `no ${spec.kind} window containing it was created before they all closed`)),
-      );
+      const create = (): WindowStore<K, V> =>
+        createWindowStore<K, V, A, R>(spec, aggregator, mode, emit, (r) =>
+          divert(late(r, `no ${spec.kind} window containing it was created before they all closed`)),
+        );
+      const partitioned =
+        runtime.partitioned === true
+          ? new PartitionedStore(create, (p) => (assigner ? assigner.partitionWatermark(p) : Infinity))
+          : undefined;
+      const store = partitioned ?? create();
       runtime.register?.(store);
       const closedWhy = `every ${spec.kind} window containing it closed`;
       const add = chainStages<unknown, unknown, K, V>(stages, (key, value, timestamp, headers, from) => {
@@ -152,6 +164,7 @@ export const windowAggregate =
                 }
               }
             }
+            partitioned?.closeBehind();
           } catch (cause) {
             fail(cause);
             return;

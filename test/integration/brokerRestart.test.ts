@@ -38,7 +38,7 @@ test.skipIf(Boolean(process.env.KAFKA_BROKERS))(
     await delay(OUTAGE_MS);
     await up({ kafka: true, influx: false });
 
-    const { results, changed } = await readWindows(output, expected.size);
+    const { results, changed } = await readWindows(output, expected);
     expect(worker.exitCode).toBeNull();
     worker.kill('SIGTERM');
     await exited(worker);

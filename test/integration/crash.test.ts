@@ -41,7 +41,7 @@ test(
     }
 
     const last = startWorker(applicationId, input, output);
-    const { results, changed } = await readWindows(output, expected.size);
+    const { results, changed } = await readWindows(output, expected);
     last.kill('SIGTERM');
     await exited(last);
 

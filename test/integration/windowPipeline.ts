@@ -105,7 +105,7 @@ export function cleanUpApplication(applicationId: string, input: string): void {
  */
 export async function readWindows(
   output: string,
-  count: number,
+  expected: ReadonlyMap<string, Totals>,
 ): Promise<{ results: Map<string, Totals>; changed: string[] }> {
   const results = new Map<string, Totals>();
   const changed: string[] = [];
@@ -124,11 +124,16 @@ export async function readWindows(
       results.set(id, window.value);
     },
   });
+  const count = expected.size;
   await waitFor(() => results.size >= count, {
     what: `${count} windows in ${output} (so far ${results.size})`,
     timeoutMs: 120_000,
   }).catch((error: unknown) => {
-    throw new Error(`only ${results.size} of ${count} windows arrived`, { cause: error });
+    const missing = [...expected.keys()].filter((id) => !results.has(id));
+    throw new Error(
+      `only ${results.size} of ${count} windows arrived; missing ${missing.slice(0, 20).join(', ')}`,
+      { cause: error },
+    );
   });
   return { results, changed };
 }

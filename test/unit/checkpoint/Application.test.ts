@@ -279,3 +279,56 @@ describe('Application metrics', () => {
     expect(metrics.count('tributary_checkpoint_duration_seconds')).toBeGreaterThan(0);
   });
 });
+
+describe('Application scale-out', () => {
+  // Partitioned by the window key: BTC and ETH on partition 0, SOL and XRP on partition 1.
+  const onPartition = (partition: number, from: number, to: number) => {
+    const out: { key: Uint8Array; value: Uint8Array; partition: number }[] = [];
+    const symbols = partition === 0 ? ['BTC', 'ETH'] : ['SOL', 'XRP'];
+    for (let T = from; T < to; T += 250) for (const s of symbols) out.push({ ...trade(s, T), partition });
+    return out;
+  };
+  const results = (...sinks: Counts[]) =>
+    new Map(
+      sinks.flatMap((sink) => sink.flushed.map((r) => [`${r.key}@${r.value.window.start}`, r.value.value])),
+    );
+
+  it('a partition taken over from a stopped instance closes its windows by its own event time, so none of its records is late', async () => {
+    const app = (log: MemoryLog, sink: Counts) =>
+      countingApp(log, sink, { applicationId: 'scale-out', spec: hopping('10s', '5s') });
+
+    const reference = new MemoryLog();
+    reference.createTopic('trades', { partitions: 2 });
+    const referenceSink = new RecordingSink() as Counts;
+    const alone = app(reference, referenceSink);
+    await alone.start();
+    reference.produce('trades', [...onPartition(0, 0, 70_000), ...onPartition(1, 0, 70_000)]);
+    reference.produce(
+      'trades',
+      [0, 1].map((partition) => ({ ...trade(partition === 0 ? 'BTC' : 'SOL', 10_000_000), partition })),
+    );
+    await settle(reference, alone);
+    const expected = results(referenceSink);
+    expect(expected.size).toBe(4 * 14);
+
+    // Two instances, one partition each. Partition 0 is read to its end (its event time runs far ahead);
+    // partition 1 only to 30 s, when its instance stops and the other one takes it over.
+    const log = new MemoryLog();
+    log.createTopic('trades', { partitions: 2 });
+    const sinks = [new RecordingSink() as Counts, new RecordingSink() as Counts];
+    const apps = sinks.map((sink) => app(log, sink));
+    for (const a of apps) await a.start();
+    log.produce('trades', [...onPartition(0, 0, 70_000), { ...trade('BTC', 10_000_000), partition: 0 }]);
+    log.produce('trades', onPartition(1, 0, 30_000));
+    for (const a of apps) await settle(log, a);
+    const ownsPartition1 = sinks.findIndex((sink) => sink.flushed.some((r) => r.key === 'SOL'));
+    expect(ownsPartition1).toBeGreaterThanOrEqual(0);
+    const survivor = apps[1 - ownsPartition1]!;
+    expect(sinks[1 - ownsPartition1]!.flushed.some((r) => r.key === 'BTC')).toBe(true);
+    await apps[ownsPartition1]!.stop();
+
+    log.produce('trades', [...onPartition(1, 30_000, 70_000), { ...trade('SOL', 10_000_000), partition: 1 }]);
+    await settle(log, survivor);
+    expect(results(...sinks)).toEqual(expected);
+  });
+});

@@ -1,0 +1,60 @@
+import { expect, test } from 'vitest';
+import { createTopic, uniqueName, waitFor, withAdmin } from './helpers.js';
+import {
+  cleanUpApplication,
+  committed,
+  exited,
+  produceReadings,
+  expectSameWindows,
+  readWindows,
+  startWorker,
+} from './windowPipeline.js';
+
+const PARTITIONS = 6;
+const RECORDS = 100_000;
+
+test(
+  'two instances share the partitions; when one stops mid-stream the other takes over its state',
+  { timeout: 600_000 },
+  async () => {
+    const input = await createTopic(PARTITIONS);
+    const output = await createTopic(1);
+    const applicationId = uniqueName();
+    cleanUpApplication(applicationId, input);
+    const expected = await produceReadings(input, PARTITIONS, RECORDS, 16);
+
+    const first = startWorker(applicationId, input, output);
+    const second = startWorker(applicationId, input, output);
+    await waitFor(
+      async () => {
+        const [group] = (await withAdmin((admin) => admin.describeGroups([applicationId]))).groups;
+        return group?.state === 'Stable' && group.members.length === 2;
+      },
+      { what: 'both instances in the group', timeoutMs: 60_000 },
+    );
+    // Stop one gracefully once a third of the input is committed: its partitions move to the other.
+    await waitFor(async () => (await committed(applicationId, input)) >= RECORDS / 3, {
+      what: 'a third of the input committed',
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
+    second.kill('SIGTERM');
+    await exited(second);
+    expect(second.exitCode).toBe(0);
+
+    const { results, changed } = await readWindows(output, expected);
+    first.kill('SIGTERM');
+    await exited(first);
+    expect(first.exitCode).toBe(0);
+
+    expectSameWindows({ results, changed }, expected);
+    // Everything read is committed, by one instance or the other.
+    const [offsets] = await withAdmin((admin) =>
+      admin.fetchOffsets({ groupId: applicationId, topics: [input] }),
+    );
+    const ends = await withAdmin((admin) => admin.fetchTopicOffsets(input));
+    expect((offsets?.partitions ?? []).map((p) => `${p.partition}:${p.offset}`).sort()).toEqual(
+      ends.map((e) => `${e.partition}:${e.high}`).sort(),
+    );
+  },
+);
