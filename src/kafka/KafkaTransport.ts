@@ -47,14 +47,15 @@ const toBuffer = (bytes: Uint8Array | null): Buffer | null =>
   bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 const headersOf = (headers: IHeaders | undefined): Readonly<Record<string, Uint8Array>> => {
-  if (headers === undefined) return NO_HEADERS;
-  const out: Record<string, Uint8Array> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // Most records have no headers: they share one empty object instead of a new one each.
+  let out: Record<string, Uint8Array> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = typeof first === 'string' ? Buffer.from(first) : first;
+    if (first !== undefined) (out ??= {})[name] = typeof first === 'string' ? Buffer.from(first) : first;
   }
-  return out;
+  return out ?? NO_HEADERS;
 };
 
 const MAX_REQUEST_BYTES = 512 * 1024;
