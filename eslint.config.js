@@ -1,6 +1,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** The client that each adapter folder wraps. */
+const ADAPTERS = { kafka: 'kafkajs', platformatic: '@platformatic/kafka' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -21,14 +24,27 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['src/kafka/**'],
+  // Each Kafka client is imported only in its adapter folder.
+  ...[
+    {
+      files: ['src/**/*.ts'],
+      ignores: ['src/kafka/**', 'src/platformatic/**'],
+      restricted: ['kafka', 'platformatic'],
+    },
+    { files: ['src/kafka/**/*.ts'], restricted: ['platformatic'] },
+    { files: ['src/platformatic/**/*.ts'], restricted: ['kafka'] },
+  ].map(({ restricted, ...files }) => ({
+    ...files,
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'kafkajs', message: 'kafkajs is imported only in src/kafka/' }] },
+        {
+          paths: restricted.map((folder) => ({
+            name: ADAPTERS[folder],
+            message: `${ADAPTERS[folder]} is imported only in src/${folder}/`,
+          })),
+        },
       ],
     },
-  },
+  })),
 );

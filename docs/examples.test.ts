@@ -361,6 +361,14 @@ describe('README', () => {
 });
 
 describe('runtime', () => {
+  it('either Kafka client as the transport, chosen without connecting', async () => {
+    const { transport, app } = await import('./examples/kafkaClients.js');
+    expect(Object.keys(transport).sort()).toEqual(
+      ['close', 'consumer', 'endOffsets', 'ensureTopics', 'partitions', 'producer', 'readPartition'].sort(),
+    );
+    expect(app.failed).toBeUndefined();
+  });
+
   it('an application on the in-memory log', async () => {
     const { printed } = await import('./examples/application.js');
     expect(printed).toEqual(['BTCUSDT 0: 2 trades']);

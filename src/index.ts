@@ -88,4 +88,8 @@ export {
   type TopicSourceOptions,
 } from './checkpoint/Application.js';
 export { kafkaTransport, type KafkaTransportOptions } from './kafka/KafkaTransport.js';
+export {
+  platformaticTransport,
+  type PlatformaticTransportOptions,
+} from './platformatic/PlatformaticTransport.js';
 export type { Sink } from './sinks/Sink.js';

@@ -22,6 +22,7 @@ import {
   type TopicPartitionOffset,
   type TopicSpec,
 } from '../checkpoint/LogTransport.js';
+import { requestChunks } from '../checkpoint/requestChunks.js';
 
 /** Options of {@link kafkaTransport}. */
 export interface KafkaTransportOptions {
@@ -47,25 +48,15 @@ const toBuffer = (bytes: Uint8Array | null): Buffer | null =>
   bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 const headersOf = (headers: IHeaders | undefined): Readonly<Record<string, Uint8Array>> => {
-  if (headers === undefined) return NO_HEADERS;
-  const out: Record<string, Uint8Array> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // Most records have no headers: they share one empty object instead of a new one each.
+  let out: Record<string, Uint8Array> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = typeof first === 'string' ? Buffer.from(first) : first;
+    if (first !== undefined) (out ??= {})[name] = typeof first === 'string' ? Buffer.from(first) : first;
   }
-  return out;
-};
-
-const MAX_REQUEST_BYTES = 512 * 1024;
-
-/** Roughly what a message weighs on the wire: its bytes plus per-record and per-header overhead. */
-const sizeOf = (m: LogMessage): number => {
-  let size = 64 + (m.key?.byteLength ?? 0) + (m.value?.byteLength ?? 0);
-  if (m.headers) {
-    for (const [name, value] of Object.entries(m.headers)) size += 16 + name.length * 3 + value.length * 3;
-  }
-  return size;
+  return out ?? NO_HEADERS;
 };
 
 /**
@@ -148,31 +139,30 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
   };
 };
 
+/** KafkaJS writes a header value that is not a string or a Buffer as garbage the broker rejects. */
+const headersFor = (headers: Readonly<Record<string, Uint8Array | string>>): IHeaders => {
+  const out: IHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = typeof value === 'string' || Buffer.isBuffer(value) ? value : toBuffer(value)!;
+  }
+  return out;
+};
+
+const toKafkaMessage = (m: LogMessage): Message => ({
+  key: toBuffer(m.key),
+  value: toBuffer(m.value),
+  ...(m.headers ? { headers: headersFor(m.headers) } : {}),
+  ...(m.timestamp !== undefined ? { timestamp: String(m.timestamp) } : {}),
+  ...(m.partition !== undefined ? { partition: m.partition } : {}),
+});
+
 class KafkaLogProducer implements LogProducer {
   constructor(private readonly producer: Producer) {}
 
   async send(topic: string, messages: readonly LogMessage[]): Promise<void> {
-    // One request per ~512 KiB, well under the broker's default 1 MiB message.max.bytes: a large batch
-    // sent back whole (dead letters with their headers, say) would otherwise be refused.
-    let request: Message[] = [];
-    let bytes = 0;
-    for (const m of messages) {
-      const size = sizeOf(m);
-      if (request.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
-        await this.producer.send({ topic, acks: -1, messages: request });
-        request = [];
-        bytes = 0;
-      }
-      request.push({
-        key: toBuffer(m.key),
-        value: toBuffer(m.value),
-        ...(m.headers ? { headers: m.headers as IHeaders } : {}),
-        ...(m.timestamp !== undefined ? { timestamp: String(m.timestamp) } : {}),
-        ...(m.partition !== undefined ? { partition: m.partition } : {}),
-      });
-      bytes += size;
+    for (const chunk of requestChunks(messages)) {
+      await this.producer.send({ topic, acks: -1, messages: chunk.map(toKafkaMessage) });
     }
-    if (request.length > 0) await this.producer.send({ topic, acks: -1, messages: request });
   }
 
   close(): Promise<void> {

@@ -8,16 +8,19 @@ import {
   expectSameWindows,
   readWindows,
   startWorker,
+  type WorkerClient,
 } from './windowPipeline.js';
 
 const PARTITIONS = 4;
 const RECORDS = 100_000;
 const KILLS = 5;
 
-test(
-  'a hopping-window pipeline killed with SIGKILL five times gives the results of an uninterrupted run',
+const clients: WorkerClient[] = ['kafkajs', 'platformatic'];
+
+test.each(clients)(
+  'a hopping-window pipeline on %s killed with SIGKILL five times gives the results of an uninterrupted run',
   { timeout: 600_000 },
-  async () => {
+  async (client) => {
     const input = await createTopic(PARTITIONS);
     const output = await createTopic(1);
     const applicationId = uniqueName();
@@ -30,7 +33,7 @@ test(
       (a, b) => a - b,
     );
     for (const mark of marks) {
-      const child = startWorker(applicationId, input, output);
+      const child = startWorker(applicationId, input, output, client);
       await waitFor(async () => (await committed(applicationId, input)) >= mark, {
         what: `progress past ${mark}`,
         timeoutMs: 120_000,
@@ -40,7 +43,7 @@ test(
       await exited(child);
     }
 
-    const last = startWorker(applicationId, input, output);
+    const last = startWorker(applicationId, input, output, client);
     const { results, changed } = await readWindows(output, expected);
     last.kill('SIGTERM');
     await exited(last);

@@ -60,11 +60,19 @@ export async function produceReadings(
 
 const worker = fileURLToPath(new URL('./windowWorker.ts', import.meta.url));
 
+/** The Kafka client a worker runs on. */
+export type WorkerClient = 'kafkajs' | 'platformatic';
+
 /** Starts a worker process; the test kills it at the end if it still runs. */
-export function startWorker(applicationId: string, input: string, output: string): ChildProcess {
+export function startWorker(
+  applicationId: string,
+  input: string,
+  output: string,
+  client: WorkerClient = 'kafkajs',
+): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', worker, services().KAFKA_BROKERS, applicationId, input, output],
+    ['--import', 'tsx', worker, services().KAFKA_BROKERS, applicationId, input, output, client],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   onTestFinished(() => {

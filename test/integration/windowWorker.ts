@@ -2,7 +2,7 @@
  * A pipeline process for the crash and scale-out tests: keyed hopping-window counts and sums from a topic to a topic,
  * committing every 300 ms. It runs until killed; SIGTERM stops it gracefully.
  *
- *   node --import tsx test/integration/windowWorker.ts <brokers> <application-id> <input> <output>
+ *   node --import tsx test/integration/windowWorker.ts <brokers> <application-id> <input> <output> [kafkajs|platformatic]
  */
 import * as t from 'io-ts';
 import {
@@ -13,11 +13,12 @@ import {
   hopping,
   json,
   kafkaTransport,
+  platformaticTransport,
   timestampMs,
 } from '../../src/index.js';
 import { createLogger } from '../../src/metrics/index.js';
 
-const [brokers, applicationId, input, output] = process.argv.slice(2);
+const [brokers, applicationId, input, output, client = 'kafkajs'] = process.argv.slice(2);
 if (!brokers || !applicationId || !input || !output)
   throw new Error('usage: windowWorker <brokers> <app> <in> <out>');
 
@@ -26,7 +27,7 @@ type Reading = t.TypeOf<typeof Reading>;
 
 const app = new Application({
   applicationId,
-  transport: kafkaTransport({
+  transport: (client === 'platformatic' ? platformaticTransport : kafkaTransport)({
     brokers: brokers.split(','),
     consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
   }),
