@@ -363,8 +363,16 @@ describe('README', () => {
 describe('runtime', () => {
   it('either Kafka client as the transport, chosen without connecting', async () => {
     const { transport, app } = await import('./examples/kafkaClients.js');
-    expect(Object.keys(transport).sort()).toEqual(
-      ['close', 'consumer', 'endOffsets', 'ensureTopics', 'partitions', 'producer', 'readPartition'].sort(),
+    expect(Object.keys(transport)).toEqual(
+      expect.arrayContaining([
+        'close',
+        'consumer',
+        'endOffsets',
+        'ensureTopics',
+        'partitions',
+        'producer',
+        'readPartition',
+      ]),
     );
     expect(app.failed).toBeUndefined();
   });

@@ -75,16 +75,19 @@ export type {
   LogMessage,
   LogProducer,
   LogRecord,
+  LogTransaction,
   LogTransport,
   TopicPartition,
   TopicPartitionOffset,
   TopicSpec,
+  TransactionalProducer,
 } from './checkpoint/LogTransport.js';
 export {
   Application,
   type AppLogger,
   type ApplicationOptions,
   type DecodeErrorPolicy,
+  type ProcessingGuarantee,
   type TopicSourceOptions,
 } from './checkpoint/Application.js';
 export { kafkaTransport, type KafkaTransportOptions } from './kafka/KafkaTransport.js';

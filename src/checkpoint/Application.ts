@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { Serde } from '../codecs/Serde.js';
@@ -25,6 +26,7 @@ import {
   type LogTransport,
   type TopicPartition,
   type TopicPartitionOffset,
+  type TransactionalProducer,
 } from './LogTransport.js';
 
 /** What the application does with a record that its serde cannot decode. */
@@ -42,6 +44,18 @@ export interface TopicSourceOptions<K, V> {
   /** `dead-letter` (default): the original record goes to `<topic>.dlq` with headers saying why. */
   readonly onDecodeError?: DecodeErrorPolicy;
 }
+
+/**
+ * What an {@link Application} guarantees about its outputs. Its state is exactly-once either way.
+ *
+ * - `at-least-once`: after a crash, the records since the last checkpoint are processed again, and their
+ *   outputs written again.
+ * - `exactly-once`: every checkpoint is one transaction holding the topic outputs, dead letters, changelog
+ *   records and consumer offsets of exactly the records it covers; `read_committed` readers of the output
+ *   topics see each result once. Needs a transport with transactional offset commits fenced by the group
+ *   generation (`platformaticTransport`, `memoryTransport`).
+ */
+export type ProcessingGuarantee = 'at-least-once' | 'exactly-once';
 
 /** A structured logger; a pino logger fits. */
 export interface AppLogger {
@@ -65,6 +79,8 @@ export interface ApplicationOptions {
   readonly metrics?: Metrics;
   /** Stop gracefully (final checkpoint) on SIGINT and SIGTERM. Default `false`. */
   readonly stopOnSignals?: boolean;
+  /** Default `'at-least-once'`. */
+  readonly processingGuarantee?: ProcessingGuarantee;
 }
 
 const SILENT: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -142,6 +158,13 @@ export class Application {
   /** Checkpoints run one at a time, in order. */
   private checkpoints: Promise<void> = Promise.resolve();
   private producer: LogProducer | undefined;
+  /** Exactly-once: the producer whose transactions are the checkpoints. */
+  private transactions: TransactionalProducer | undefined;
+  private readonly exactlyOnce: boolean;
+  /** Exactly-once: dead letters since the last capture, written in the next checkpoint's transaction. */
+  private deadLetters: TopicOutput[] = [];
+  /** Exactly-once: counts rewinds; a capture from before the last one belongs to discarded state. */
+  private epoch = 0;
   private consumer: LogConsumer | undefined;
   /** Next offset to commit per owned partition: one past the last record processed. */
   private readonly positions = new Map<string, TopicPartitionOffset>();
@@ -165,6 +188,16 @@ export class Application {
     this.commitIntervalMs = unsafePositiveMillis(options.commitInterval ?? '5s', 'commitInterval');
     this.maxSinkBacklog = options.maxSinkBacklog ?? 100_000;
     if (!(this.maxSinkBacklog > 0)) raise(configError('maxSinkBacklog', 'must be a positive number'));
+    const guarantee = options.processingGuarantee ?? 'at-least-once';
+    if (guarantee !== 'at-least-once' && guarantee !== 'exactly-once') {
+      raise(
+        configError(
+          'processingGuarantee',
+          `must be 'at-least-once' or 'exactly-once', got ${JSON.stringify(guarantee)}`,
+        ),
+      );
+    }
+    this.exactlyOnce = guarantee === 'exactly-once';
     this.logger = options.logger ?? SILENT;
     this.metrics = standardMetrics(options.metrics ?? noopMetrics);
   }
@@ -207,6 +240,15 @@ export class Application {
   async start(): Promise<void> {
     this.assertNew('start');
     if (this.sources.size === 0) raise(configError('sources', 'an application needs at least one source'));
+    const transactional = this.exactlyOnce
+      ? (this.options.transport.transactionalProducer?.bind(this.options.transport) ??
+        raise(
+          configError(
+            'processingGuarantee',
+            "'exactly-once' needs a transport whose transactions commit offsets fenced by the group generation (platformaticTransport or memoryTransport); this one has none",
+          ),
+        ))
+      : undefined;
     this.state = 'running';
     const { transport, applicationId } = this.options;
     const deadLetterTopics = [...this.sources.values()].filter(
@@ -220,6 +262,9 @@ export class Application {
         })),
       ),
     );
+    if (transactional) {
+      this.transactions = await transactional(`${applicationId}-${randomUUID()}`);
+    }
     this.producer = await transport.producer();
 
     const ctx = new RunContext({ partitionedState: true });
@@ -303,8 +348,15 @@ export class Application {
     // rebalance never holds up the batch that lets the rebalance finish.
     const captured = this.serially(async () => this.capture());
     const run = this.checkpoints.then(async () => {
-      const { sequence, offsets } = await captured;
+      const { sequence, offsets, outputs, epoch } = await captured;
       const started = Date.now();
+      if (this.transactions) {
+        await this.commitTransaction(this.transactions, sequence, offsets, outputs, epoch);
+        this.metrics.checkpointDuration.observe((Date.now() - started) / 1000);
+        if (this.paused) this.resumeSources();
+        this.logger.info({ offsets: offsets.length, ms: Date.now() - started }, 'transaction committed');
+        return;
+      }
       await this.flushSinks();
       const producer = this.requireProducer();
       while (this.pendingChangelog.length > 0 && this.pendingChangelog[0]!.sequence <= sequence) {
@@ -346,6 +398,7 @@ export class Application {
       await this.consumer?.stop();
       await Promise.all(this.outputs.map(({ sink }) => sink.close?.()));
       await this.producer?.close();
+      await this.transactions?.close();
       await this.options.transport.close();
     }
     if (this.failure !== undefined) throw this.failure;
@@ -386,6 +439,7 @@ export class Application {
     this.releaseProcess();
     await this.consumer?.stop();
     await this.producer?.close();
+    await this.transactions?.close();
     await this.options.transport.close();
   }
 
@@ -402,9 +456,9 @@ export class Application {
   }
 
   /** Step 1 of the commit protocol: every sink's flush, timed; one failure fails the checkpoint. */
-  private async flushSinks(): Promise<void> {
+  private async flushSinks(sinks = this.allSinks()): Promise<void> {
     await Promise.all(
-      this.allSinks().map(async (sink) => {
+      sinks.map(async (sink) => {
         const started = Date.now();
         try {
           await sink.flush();
@@ -456,7 +510,10 @@ export class Application {
     // The dead letters are acknowledged before the batch counts as processed, so their offsets are never
     // committed ahead of them.
     if (deadLetters.length > 0) {
-      await this.requireProducer().send(source.deadLetterTopic, deadLetters);
+      // Exactly-once: they go out in the transaction of the checkpoint that covers their offsets.
+      if (this.exactlyOnce) {
+        this.deadLetters.push({ topic: source.deadLetterTopic, messages: deadLetters, source: batch.topic });
+      } else await this.requireProducer().send(source.deadLetterTopic, deadLetters);
       this.metrics.deadLettered.inc({ topic: batch.topic, code: 'DECODE_FAILED' }, deadLetters.length);
     }
     this.metrics.recordsIn.inc({ operator: 'source', topic: batch.topic }, batch.records.length);
@@ -507,7 +564,10 @@ export class Application {
    * each key the latest state that checkpoint includes. A checkpoint cut short by a crash or a rebalance
    * left later states behind; they are passed over, so state and position always agree.
    */
-  private async restore(partitions: readonly TopicPartition[]): Promise<void> {
+  private async restore(
+    partitions: readonly TopicPartition[],
+    { rewind = false }: { readonly rewind?: boolean } = {},
+  ): Promise<void> {
     const { transport } = this.options;
     for (const { source, state, changelog } of this.checkpointLogs) {
       const assigned = partitions.filter((tp) => tp.topic === source);
@@ -518,7 +578,11 @@ export class Application {
       for (const tp of assigned) {
         // One key per changelog partition (the partition itself): its latest checkpoint is the last record.
         const last = (await transport.readPartition(changelog, tp.partition)).at(-1);
-        if (!last?.value) continue;
+        if (!last?.value) {
+          // Never checkpointed: a rewind reads it again from where the group stands.
+          if (rewind) this.requireConsumer().seek(tp, committed.get(tp.partition) ?? '0');
+          continue;
+        }
         const { maxTimestamp, offset } = decodeState(last.value) as PartitionCheckpoint;
         const restored: { store: CheckpointedState; key: Uint8Array; state: unknown }[] = [];
         for (const { store, changelog: stateLog } of this.stateful) {
@@ -540,7 +604,7 @@ export class Application {
         for (const r of restored) r.store.restore(decodeState(r.key), tp.partition, r.state);
         // Read on from where the state ends, whatever the group committed: a commit can fail after the
         // changelog was written (a rebalance, a crash). Usually they agree, and reading simply goes on.
-        if (committed.get(tp.partition) !== offset) this.requireConsumer().seek(tp, offset);
+        if (rewind || committed.get(tp.partition) !== offset) this.requireConsumer().seek(tp, offset);
         this.positions.set(key(tp), { ...tp, offset });
       }
     }
@@ -550,10 +614,82 @@ export class Application {
    * Queues the changelog records of a checkpoint (changed keys, each owned partition's event time) and
    * returns the offsets that state includes.
    */
-  private capture(): { sequence: number; offsets: TopicPartitionOffset[] } {
+  private capture(): Captured {
     const sequence = ++this.captures;
     this.snapshotState(sequence);
-    return { sequence, offsets: [...this.positions.values()] };
+    const offsets = [...this.positions.values()];
+    if (!this.exactlyOnce) return { sequence, offsets, outputs: [], epoch: this.epoch };
+    // Exactly-once: the topic outputs of exactly the records processed so far go in its transaction.
+    const outputs = [...this.deadLetters, ...this.topicSinks.map((sink) => sink.take())];
+    this.deadLetters = [];
+    return { sequence, offsets, outputs, epoch: this.epoch };
+  }
+
+  /**
+   * Exactly-once checkpoint: the other sinks flushed, then one transaction with the captured topic outputs
+   * and dead letters, the changelog records up to the capture, and the consumer offsets. When it fails,
+   * the state it was to commit is gone with it: the owned partitions are restored from the last committed
+   * checkpoint and read again from there.
+   */
+  private async commitTransaction(
+    transactions: TransactionalProducer,
+    sequence: number,
+    offsets: readonly TopicPartitionOffset[],
+    outputs: readonly TopicOutput[],
+    epoch: number,
+  ): Promise<void> {
+    // Rewound since the capture: its outputs belong to discarded state, and are read again.
+    if (epoch !== this.epoch) return;
+    await this.flushSinks(this.externalSinks());
+    const tx = await transactions.begin();
+    try {
+      for (const { topic, messages } of outputs) if (messages.length > 0) await tx.send(topic, messages);
+      const owned = new Set([...this.owned.values()].map((tp) => tp.partition));
+      while (this.pendingChangelog.length > 0 && this.pendingChangelog[0]!.sequence <= sequence) {
+        const { topic, messages } = this.pendingChangelog.shift()!;
+        const mine = messages.filter((m) => m.partition === undefined || owned.has(m.partition));
+        if (mine.length > 0) await tx.send(topic, mine);
+      }
+      await tx.commitOffsets(
+        this.requireConsumer(),
+        offsets.filter((o) => this.owned.has(key(o))),
+      );
+      await tx.commit();
+    } catch (error) {
+      this.metrics.checkpointFailures.inc({ stage: 'transaction' });
+      await tx.abort().catch(() => undefined);
+      await this.serially(() => this.rewind());
+      throw error;
+    }
+    for (const { source, messages } of outputs) {
+      if (source !== undefined)
+        this.metrics.deadLettered.inc({ topic: source, code: 'DECODE_FAILED' }, messages.length);
+    }
+  }
+
+  /**
+   * Exactly-once, after a transaction failed: forgets everything since the last committed checkpoint (state,
+   * pending outputs, positions) and restores the owned partitions from it, reading on from its offsets.
+   */
+  private async rewind(): Promise<void> {
+    this.epoch++;
+    const partitions = [...this.owned.values()];
+    const numbers = new Set(partitions.map((tp) => tp.partition));
+    for (const { store } of this.stateful) store.drop(numbers);
+    this.pendingChangelog = [];
+    this.deadLetters = [];
+    for (const sink of this.topicSinks) sink.take();
+    for (const tp of partitions) this.positions.delete(key(tp));
+    // Out of the assignment and back, so each partition's event time is the checkpoint's again.
+    this.owned.clear();
+    this.publishAssignment();
+    await retrying(
+      () => this.restore(partitions, { rewind: true }),
+      (error, attempt) => this.logger.warn({ err: error, attempt }, 'restoring state failed; retrying'),
+    );
+    for (const tp of partitions) this.owned.set(key(tp), tp);
+    this.publishAssignment();
+    this.logger.warn({ partitions }, 'transaction failed: partitions rewound to the last checkpoint');
   }
 
   private snapshotState(sequence: number): void {
@@ -615,6 +751,12 @@ export class Application {
   private resumeSources(): void {
     this.paused = false;
     this.requireConsumer().resume([...this.owned.values()]);
+  }
+
+  /** The sinks that are not topics of this application's log (exactly-once writes those in transactions). */
+  private externalSinks(): Sink<unknown, unknown>[] {
+    const topics = new Set<Sink<unknown, unknown>>(this.topicSinks);
+    return this.allSinks().filter((s) => !topics.has(s));
   }
 
   private allSinks(): Sink<unknown, unknown>[] {
@@ -706,6 +848,22 @@ const decodeRecord = (
   return E.right({ key: k, value: value.right, timestamp: timestamp.right, headers: r.headers, origin });
 };
 
+/** Records for a topic; dead letters name the source topic they were read from. */
+interface TopicOutput {
+  readonly topic: string;
+  readonly messages: readonly LogMessage[];
+  readonly source?: string;
+}
+
+/** What a checkpoint captured between two batches. */
+interface Captured {
+  readonly sequence: number;
+  readonly offsets: TopicPartitionOffset[];
+  /** Exactly-once: the topic outputs and dead letters of the records up to the offsets. */
+  readonly outputs: readonly TopicOutput[];
+  readonly epoch: number;
+}
+
 /** Buffers records and appends them to a topic when flushed. */
 class TopicSink<K, V> implements Sink<K, V> {
   readonly name: string;
@@ -740,6 +898,13 @@ class TopicSink<K, V> implements Sink<K, V> {
       this.buffer = sending.concat(this.buffer);
       throw error;
     }
+  }
+
+  /** Takes the buffered records, for a transaction to write. */
+  take(): TopicOutput {
+    const messages = this.buffer;
+    this.buffer = [];
+    return { topic: this.topic, messages };
   }
 
   backlog(): number {

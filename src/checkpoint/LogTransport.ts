@@ -80,6 +80,27 @@ export interface LogProducer {
   close(): Promise<void>;
 }
 
+/**
+ * One transaction of a {@link TransactionalProducer}: the records it sends and the consumer positions it
+ * commits become visible together when it commits, and never if it aborts (`read_committed` readers).
+ */
+export interface LogTransaction {
+  send(topic: string, messages: readonly LogMessage[]): Promise<void>;
+  /**
+   * Commits the consumer's positions with the transaction. The commit is fenced by the consumer's group
+   * membership: once the group has moved the partitions to another member, the transaction fails.
+   */
+  commitOffsets(consumer: LogConsumer, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/** A producer whose records go out in transactions, one at a time. */
+export interface TransactionalProducer {
+  begin(): Promise<LogTransaction>;
+  close(): Promise<void>;
+}
+
 /** Topic settings for {@link LogTransport.ensureTopics}. */
 export interface TopicSpec {
   readonly topic: string;
@@ -93,6 +114,11 @@ export interface LogTransport {
   /** A new consumer-group member reading `topics` from the committed positions (the beginning without). */
   consumer(groupId: string, topics: readonly string[]): LogConsumer;
   producer(): Promise<LogProducer>;
+  /**
+   * A transactional producer, for exactly-once processing; absent when the client cannot commit consumer
+   * positions in a transaction fenced by the group's generation (KIP-447).
+   */
+  transactionalProducer?(transactionalId: string): Promise<TransactionalProducer>;
   /** Creates the topics that do not exist; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
   /** Number of partitions of a topic. */

@@ -5,6 +5,7 @@ import {
   type LogConsumer,
   type LogProducer,
   type LogRecord,
+  type LogTransaction,
   type LogTransport,
   type TopicPartition,
   type TopicPartitionOffset,
@@ -55,6 +56,11 @@ export const memoryTransport = (log: MemoryLog): LogTransport => {
         partition,
         offset: log.endOffset(topic, partition),
       })),
+    // Transactions in one process are fenced by the check at commit, which nothing can interleave with.
+    transactionalProducer: async () => ({
+      begin: async () => memoryTransaction(log),
+      close: async () => undefined,
+    }),
     readPartition: async (topic, partition, fromOffset) => {
       const records: LogRecord[] = [];
       const end = BigInt(log.endOffset(topic, partition));
@@ -76,6 +82,34 @@ interface Owned extends TopicPartition {
   paused: boolean;
   readonly unsubscribe: () => void;
 }
+
+/** A transaction on the log whose offset commits are checked against the member's assignment when it commits. */
+const memoryTransaction = (log: MemoryLog): LogTransaction => {
+  const tx = log.transaction();
+  const fences: { consumer: MemoryConsumer; offsets: readonly TopicPartitionOffset[] }[] = [];
+  return {
+    send: async (topic, messages) => {
+      tx.produce(topic, messages);
+    },
+    commitOffsets: async (consumer, offsets) => {
+      if (!(consumer instanceof MemoryConsumer)) throw new Error('not a consumer of this transport');
+      tx.commitOffsets(consumer.group, offsets);
+      fences.push({ consumer, offsets });
+    },
+    commit: async () => {
+      try {
+        for (const { consumer, offsets } of fences) consumer.assertOwns(offsets);
+      } catch (error) {
+        tx.abort();
+        throw error;
+      }
+      tx.commit();
+    },
+    abort: async () => {
+      if (tx.state === 'open') tx.abort();
+    },
+  };
+};
 
 /** Members joined per log: ids stay unique when several transports (applications) share one log. */
 const members = new WeakMap<MemoryLog, number>();
@@ -146,13 +180,22 @@ class MemoryConsumer implements LogConsumer {
   }
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.assertOwns(offsets);
+    this.log.commitOffsets(this.groupId, offsets);
+  }
+
+  /** Throws unless this member owns every partition of `offsets` (the fence of a commit). */
+  assertOwns(offsets: readonly TopicPartitionOffset[]): void {
     const lost = offsets.filter((o) => !this.owned.has(id(o)));
     if (lost.length > 0) {
       throw new Error(
         `cannot commit partitions this member does not own: ${lost.map((o) => `${o.topic}/${o.partition}`).join(', ')}`,
       );
     }
-    this.log.commitOffsets(this.groupId, offsets);
+  }
+
+  get group(): string {
+    return this.groupId;
   }
 
   async committed(topic: string): Promise<readonly TopicPartitionOffset[]> {

@@ -22,7 +22,9 @@ import {
   type LogMessage,
   type LogProducer,
   type LogRecord,
+  type LogTransaction,
   type LogTransport,
+  type TransactionalProducer,
   type TopicPartition,
   type TopicPartitionOffset,
   type TopicSpec,
@@ -126,6 +128,18 @@ export const platformaticTransport = (options: PlatformaticTransportOptions): Lo
       await producer.initIdempotentProducer({});
       return new PlatformaticLogProducer(producer, () => producers.delete(producer));
     },
+    transactionalProducer: async (transactionalId) => {
+      const producer = new Producer({
+        ...base,
+        idempotent: true,
+        transactionalId,
+        acks: ProduceAcks.ALL,
+        partitioner: compatibilityPartitioner,
+        retries: base.retries ?? 10,
+      });
+      producers.add(producer);
+      return new PlatformaticTransactionalProducer(producer, () => producers.delete(producer));
+    },
     ensureTopics: async (specs: readonly TopicSpec[]) => {
       const client = adminClient();
       const existing = new Set(await client.listTopics());
@@ -228,6 +242,58 @@ class PlatformaticLogProducer implements LogProducer {
   }
 }
 
+/**
+ * Transactions whose offset commits carry the consumer's group generation and member id (KIP-447): a
+ * member that the group has moved on from cannot commit, so a zombie's outputs never become visible.
+ */
+class PlatformaticTransactionalProducer implements TransactionalProducer {
+  constructor(
+    private readonly producer: Producer,
+    private readonly closed: () => void,
+  ) {}
+
+  async begin(): Promise<LogTransaction> {
+    const tx = await this.producer.beginTransaction();
+    return {
+      send: async (topic, messages) => {
+        for (const chunk of requestChunks(messages)) {
+          await tx.send({ messages: chunk.map((m) => toProduced(topic, m)) });
+        }
+      },
+      commitOffsets: async (consumer, offsets) => {
+        if (!(consumer instanceof PlatformaticLogConsumer))
+          throw new Error('not a consumer of this transport');
+        if (offsets.length === 0) return;
+        await tx.addConsumer(consumer.client);
+        const group = consumer.groupMetadata();
+        for (const { topic, partition, offset } of offsets) {
+          // The client commits the offset after the message's: the message before the position.
+          await tx.addOffset({
+            topic,
+            partition,
+            offset: BigInt(offset) - 1n,
+            key: undefined,
+            value: undefined,
+            headers: new Map(),
+            timestamp: 0n,
+            metadata: { consumer: group },
+            commit: () => undefined,
+          } as never);
+        }
+      },
+      commit: () => tx.commit(),
+      abort: async () => {
+        if (!tx.completed) await tx.abort();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.producer.close();
+    this.closed();
+  }
+}
+
 const toProduced = (topic: string, m: LogMessage): MessageToProduce => {
   const message: MessageToProduce = { topic };
   const key = toBuffer(m.key);
@@ -316,6 +382,18 @@ class PlatformaticLogConsumer implements LogConsumer {
   seek(partition: TopicPartition, offset: string): void {
     const owned = this.owned.get(partitionKey(partition));
     if (owned) owned.next = BigInt(offset);
+  }
+
+  /** The underlying client, for transactions that commit this member's offsets. */
+  get client(): Consumer {
+    return this.consumer;
+  }
+
+  /** This member's place in its group, which fences transactional offset commits. */
+  groupMetadata(): { groupId: string; generationId: number; memberId: string; coordinatorId: number } {
+    const { groupId, generationId, memberId, coordinatorId } = this.consumer;
+    if (memberId === null || coordinatorId === null) throw new Error('the consumer is not in its group');
+    return { groupId, generationId, memberId, coordinatorId };
   }
 
   pause(partitions: readonly TopicPartition[]): void {

@@ -12,6 +12,7 @@ import {
   timestampMs,
   tumbling,
   hopping,
+  type LogTransport,
   type Sink,
   type WindowSpec,
   type StreamRecord,
@@ -330,5 +331,167 @@ describe('Application scale-out', () => {
     log.produce('trades', [...onPartition(1, 30_000, 70_000), { ...trade('SOL', 10_000_000), partition: 1 }]);
     await settle(log, survivor);
     expect(results(...sinks)).toEqual(expected);
+  });
+});
+
+/** A transport like `transport`, whose client has no transactions. */
+const withoutTransactions = ({ transactionalProducer: _, ...rest }: LogTransport): LogTransport => rest;
+
+describe('Application exactly-once', () => {
+  const SYMBOLS = ['BTC', 'ETH', 'SOL', 'XRP'];
+  const batch = (from: number, to: number) => {
+    const out: { key: Uint8Array; value: Uint8Array }[] = [];
+    for (let T = from; T < to; T += 250) for (const s of SYMBOLS) out.push(trade(s, T));
+    return out;
+  };
+  const closing = (log: MemoryLog) =>
+    log.produce(
+      'trades',
+      [0, 1].map((partition) => ({ ...trade('BTC', 10_000_000), partition })),
+    );
+
+  /** Counts per symbol and 10 s window into the topic `counts`, in transactions. */
+  const app = (log: MemoryLog, transport: LogTransport = memoryTransport(log)) => {
+    const a = new Application({
+      applicationId: 'exactly-once',
+      transport,
+      commitInterval: '1h',
+      processingGuarantee: 'exactly-once',
+    });
+    const trades = a.source({ topic: 'trades', value: json(Trade), timestamp: fromField((t: Trade) => t.T) });
+    a.to(
+      trades
+        .selectKey((t) => t.s)
+        .window(tumbling('10s'))
+        .aggregate(aggregators.count()),
+      a.topicSink('counts', { key: json(t.string), value: json(t.unknown) }),
+    );
+    onTestFinished(() => a.stop().catch(() => undefined));
+    return a;
+  };
+
+  /** The output topic as a `read_committed` reader sees it: every window result, in order. */
+  const committedOutputs = (log: MemoryLog): string[] => {
+    const out: string[] = [];
+    for (const partition of [0]) {
+      for (const r of log.fetch('counts', partition, '0', 1_000_000).records) {
+        const v = JSON.parse(text(r.value)) as { window: { start: number }; value: number };
+        out.push(`${JSON.parse(text(r.key)) as string}@${v.window.start}=${v.value}`);
+      }
+    }
+    return out.sort();
+  };
+
+  const fresh = () => {
+    const log = new MemoryLog();
+    log.createTopic('trades', { partitions: 2 });
+    log.createTopic('counts', { partitions: 1 });
+    return log;
+  };
+
+  it('after a crash between checkpoints, read_committed readers see every window exactly once', async () => {
+    const reference = fresh();
+    const alone = app(reference);
+    await alone.start();
+    reference.produce('trades', batch(0, 70_000));
+    closing(reference);
+    await settle(reference, alone);
+    const expected = committedOutputs(reference);
+    expect(expected).toHaveLength(SYMBOLS.length * 7);
+
+    const log = fresh();
+    const first = app(log);
+    await first.start();
+    log.produce('trades', batch(0, 25_000));
+    await settle(log, first);
+    log.produce('trades', batch(25_000, 47_000));
+    await log.settled(); // processed: windows up to 40 s emitted, but not committed
+    await first.abort();
+    // What the crashed instance emitted after its last checkpoint never became visible.
+    expect(committedOutputs(log).length).toBeLessThan(expected.length);
+
+    const second = app(log);
+    await second.start();
+    log.produce('trades', batch(47_000, 70_000));
+    closing(log);
+    await settle(log, second);
+    expect(committedOutputs(log)).toEqual(expected);
+  });
+
+  it('a transaction that fails rewinds the partitions to the last checkpoint: nothing lost, nothing twice', async () => {
+    const reference = fresh();
+    const alone = app(reference);
+    await alone.start();
+    reference.produce('trades', batch(0, 70_000));
+    closing(reference);
+    await settle(reference, alone);
+    const expected = committedOutputs(reference);
+
+    // The transport's transactions fail to commit while `failing` is set (as when the group fenced them).
+    const log = fresh();
+    const transport = memoryTransport(log);
+    let failing = false;
+    const flaky: LogTransport = {
+      ...transport,
+      transactionalProducer: async (id) => {
+        const producer = await transport.transactionalProducer!(id);
+        return {
+          ...producer,
+          begin: async () => {
+            const tx = await producer.begin();
+            return {
+              ...tx,
+              commit: async () => {
+                if (!failing) return tx.commit();
+                await tx.abort();
+                throw new Error('fenced');
+              },
+            };
+          },
+        };
+      },
+    };
+    const a = app(log, flaky);
+    await a.start();
+    log.produce('trades', batch(0, 25_000));
+    await settle(log, a);
+    failing = true;
+    log.produce('trades', batch(25_000, 47_000));
+    await log.settled();
+    await expect(a.checkpoint()).rejects.toThrow('fenced');
+    failing = false;
+    log.produce('trades', batch(47_000, 70_000));
+    closing(log);
+    await settle(log, a);
+    expect(committedOutputs(log)).toEqual(expected);
+  });
+
+  it('dead letters are written in the transaction of the checkpoint that covers them', async () => {
+    const log = fresh();
+    const a = app(log);
+    await a.start();
+    log.produce('trades', [{ key: bytes('BTC'), value: bytes('not json'), partition: 0 }]);
+    await log.settled();
+    expect(log.fetch('trades.dlq', 0, '0').records).toHaveLength(0);
+    await settle(log, a);
+    expect(log.fetch('trades.dlq', 0, '0').records).toHaveLength(1);
+  });
+
+  it('needs a transport with transactions, and says so naming the field', async () => {
+    const a = new Application({
+      applicationId: 'no-transactions',
+      transport: withoutTransactions(memoryTransport(new MemoryLog())),
+      processingGuarantee: 'exactly-once',
+    });
+    a.source({ topic: 'trades', value: json(Trade) });
+    await expect(a.start()).rejects.toMatchObject({ error: { field: 'processingGuarantee' } });
+    expect(
+      () =>
+        new Application({
+          applicationId: 'typo',
+          transport: memoryTransport(new MemoryLog()),
+          processingGuarantee: 'exactly_once' as never,
+        }),
+    ).toThrow(/processingGuarantee/);
   });
 });
