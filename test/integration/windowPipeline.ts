@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished } from 'vitest';
+import type { ProcessingGuarantee } from '../../src/index.js';
 import { kafkaClient, services, uniqueName, waitFor, withAdmin } from './helpers.js';
 
 /** What the worker (`windowWorker.ts`) computes per sensor and 10 s / 5 s hopping window. */
@@ -69,10 +70,11 @@ export function startWorker(
   input: string,
   output: string,
   client: WorkerClient = 'kafkajs',
+  guarantee: ProcessingGuarantee = 'at-least-once',
 ): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', worker, services().KAFKA_BROKERS, applicationId, input, output, client],
+    ['--import', 'tsx', worker, services().KAFKA_BROKERS, applicationId, input, output, client, guarantee],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   onTestFinished(() => {
@@ -123,7 +125,9 @@ export async function readWindows(
   await consumer.subscribe({ topic: output, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const window = JSON.parse(String(message.value)) as { window: { start: number }; value: Totals };
+      const window = JSON.parse(String(message.value)) as { window?: { start: number }; value: Totals };
+      // An end marker of countEmitted.
+      if (window.window === undefined) return;
       const id = `${JSON.parse(String(message.key)) as string}@${window.window.start}`;
       const before = results.get(id);
       if (before && JSON.stringify(before) !== JSON.stringify(window.value)) {
@@ -157,4 +161,36 @@ export function expectSameWindows(
     expect(results.get(id)?.count, id).toBe(value.count);
     expect(results.get(id)?.sum, id).toBeCloseTo(value.sum, 6);
   }
+}
+
+/**
+ * How often each window was emitted to `output`, as a `read_committed` reader sees the whole topic: a
+ * marker appended now, after every writer stopped, says where the topic ends.
+ */
+export async function countEmitted(output: string): Promise<Map<string, number>> {
+  const end = uniqueName();
+  const producer = kafkaClient().producer();
+  await producer.connect();
+  const marker = JSON.stringify({ end });
+  await producer.send({ topic: output, acks: -1, messages: [{ key: JSON.stringify('end'), value: marker }] });
+  await producer.disconnect();
+  const counts = new Map<string, number>();
+  let done = false;
+  const consumer = kafkaClient().consumer({ groupId: uniqueName() });
+  await consumer.connect();
+  onTestFinished(() => consumer.disconnect());
+  await consumer.subscribe({ topic: output, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (String(message.value) === marker) {
+        done = true;
+        return;
+      }
+      const window = JSON.parse(String(message.value)) as { window: { start: number } };
+      const id = `${JSON.parse(String(message.key)) as string}@${window.window.start}`;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    },
+  });
+  await waitFor(() => done, { what: `the end of ${output}`, timeoutMs: 60_000 });
+  return counts;
 }

@@ -2,7 +2,8 @@
  * A pipeline process for the crash and scale-out tests: keyed hopping-window counts and sums from a topic to a topic,
  * committing every 300 ms. It runs until killed; SIGTERM stops it gracefully.
  *
- *   node --import tsx test/integration/windowWorker.ts <brokers> <application-id> <input> <output> [kafkajs|platformatic]
+ *   node --import tsx test/integration/windowWorker.ts <brokers> <application-id> <input> <output> \
+ *     [kafkajs|platformatic] [at-least-once|exactly-once] [kafkajs|platformatic]
  */
 import * as t from 'io-ts';
 import {
@@ -15,12 +16,14 @@ import {
   kafkaTransport,
   platformaticTransport,
   timestampMs,
+  type ProcessingGuarantee,
 } from '../../src/index.js';
 import { createLogger } from '../../src/metrics/index.js';
 
-const [brokers, applicationId, input, output, client = 'kafkajs'] = process.argv.slice(2);
+const [brokers, applicationId, input, output, client = 'kafkajs', guarantee = 'at-least-once'] =
+  process.argv.slice(2);
 if (!brokers || !applicationId || !input || !output)
-  throw new Error('usage: windowWorker <brokers> <app> <in> <out>');
+  throw new Error('usage: windowWorker <brokers> <app> <in> <out> [kafkajs|platformatic] [guarantee]');
 
 const Reading = t.type({ sensor: t.string, value: finiteNumber, at: timestampMs });
 type Reading = t.TypeOf<typeof Reading>;
@@ -32,6 +35,7 @@ const app = new Application({
     consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
   }),
   commitInterval: 300,
+  processingGuarantee: guarantee as ProcessingGuarantee,
   // Warnings and errors on stderr, which the test shows.
   logger: createLogger({
     app: applicationId,
