@@ -377,6 +377,11 @@ describe('runtime', () => {
     expect(app.failed).toBeUndefined();
   });
 
+  it('exactly-once: outputs are visible once the checkpoint that covers them commits', async () => {
+    const { beforeCheckpoint, afterCheckpoint } = await import('./examples/exactlyOnce.js');
+    expect([beforeCheckpoint, afterCheckpoint]).toEqual([0, 1]);
+  });
+
   it('an application on the in-memory log', async () => {
     const { printed } = await import('./examples/application.js');
     expect(printed).toEqual(['BTCUSDT 0: 2 trades']);
