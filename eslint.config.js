@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const KAFKAJS = { name: 'kafkajs', message: 'kafkajs is imported only in src/kafka/' };
+const INFLUX_CLIENT = {
+  name: '@influxdata/influxdb-client',
+  message: '@influxdata/influxdb-client is imported only in src/sinks/influxdb/',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -21,14 +27,14 @@ export default tseslint.config(
       ],
     },
   },
+  // Each third-party client is imported only in its adapter folder.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/kafka/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'kafkajs', message: 'kafkajs is imported only in src/kafka/' }] },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS, INFLUX_CLIENT] }] },
+  },
+  { files: ['src/kafka/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [INFLUX_CLIENT] }] } },
+  {
+    files: ['src/sinks/influxdb/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [KAFKAJS] }] },
   },
 );
