@@ -133,7 +133,10 @@ const resolveToken = (
     found = readToken('connection.tokenFile', '', options.tokenFile, readFile);
   } else if (present(env.INFLUX_TOKEN) && present(env.INFLUX_TOKEN_FILE)) {
     found = E.left(
-      configError('connection.token', 'INFLUX_TOKEN and INFLUX_TOKEN_FILE are both set: set one'),
+      configError(
+        'connection.token',
+        '(INFLUX_TOKEN) and connection.tokenFile (INFLUX_TOKEN_FILE) are both set: set one',
+      ),
     );
   } else if (present(env.INFLUX_TOKEN)) {
     found = E.right({ field: 'connection.token', via: '(INFLUX_TOKEN) ', token: env.INFLUX_TOKEN });
