@@ -25,6 +25,10 @@ const complete: InfluxConnection = {
   bucket: 'crypto',
 };
 
+/** The complete connection without one field. */
+const without = (field: keyof InfluxConnection): InfluxConnection =>
+  Object.fromEntries(Object.entries(complete).filter(([key]) => key !== field));
+
 const errorOf = (options: InfluxConnection | undefined, env?: Record<string, string>): TributaryError => {
   const result = resolveConnection(options, sources(env));
   if (E.isRight(result)) throw new Error('expected a configuration error');
@@ -58,17 +62,17 @@ describe('resolveConnection', () => {
   });
 
   it('names the missing field and where it can come from', () => {
-    expect(errorOf({ ...complete, url: undefined })).toMatchObject({
+    expect(errorOf(without('url'))).toMatchObject({
       field: 'connection.url',
       message: 'invalid configuration: connection.url is required: give connection.url or set INFLUX_URL',
     });
-    expect(errorOf({ ...complete, token: undefined })).toMatchObject({
+    expect(errorOf(without('token'))).toMatchObject({
       field: 'connection.token',
       message:
         'invalid configuration: connection.token is required: give connection.token or connection.tokenFile, or set INFLUX_TOKEN or INFLUX_TOKEN_FILE',
     });
     expect(errorOf({ ...complete, org: ' ' })).toMatchObject({ field: 'connection.org' });
-    expect(errorOf({ ...complete, bucket: undefined })).toMatchObject({
+    expect(errorOf(without('bucket'))).toMatchObject({
       message:
         'invalid configuration: connection.bucket is required: give connection.bucket or set INFLUX_BUCKET',
     });
@@ -95,11 +99,11 @@ describe('resolveConnection', () => {
     expect(errorOf({ ...complete, tokenFile: '/run/secrets/influx' })).toMatchObject({
       message: 'invalid configuration: connection.token and connection.tokenFile are both given: give one',
     });
-    expect(errorOf({ ...complete, token: undefined, tokenFile: '/run/secrets/missing' })).toMatchObject({
+    expect(errorOf({ ...without('token'), tokenFile: '/run/secrets/missing' })).toMatchObject({
       field: 'connection.tokenFile',
       message: 'invalid configuration: connection.tokenFile cannot be read: "/run/secrets/missing" (ENOENT)',
     });
-    expect(errorOf({ ...complete, token: undefined, tokenFile: '/run/secrets/blank' })).toMatchObject({
+    expect(errorOf({ ...without('token'), tokenFile: '/run/secrets/blank' })).toMatchObject({
       message: 'invalid configuration: connection.tokenFile is empty',
     });
     expect(errorOf({ ...complete, token: `${TOKEN} extra` })).toMatchObject({
@@ -108,7 +112,7 @@ describe('resolveConnection', () => {
     });
     expect(
       errorOf(
-        { url: complete.url, org: 'o', bucket: 'b' },
+        { url: 'http://127.0.0.1:8086', org: 'o', bucket: 'b' },
         { INFLUX_TOKEN: TOKEN, INFLUX_TOKEN_FILE: '/run/secrets/influx' },
       ),
     ).toMatchObject({
@@ -116,7 +120,7 @@ describe('resolveConnection', () => {
         'invalid configuration: connection.token (INFLUX_TOKEN) and connection.tokenFile (INFLUX_TOKEN_FILE) are both set: set one',
     });
     expect(
-      errorOf({ url: complete.url, org: 'o', bucket: 'b' }, { INFLUX_TOKEN_FILE: '/nope' }),
+      errorOf({ url: 'http://127.0.0.1:8086', org: 'o', bucket: 'b' }, { INFLUX_TOKEN_FILE: '/nope' }),
     ).toMatchObject({
       field: 'connection.tokenFile',
       message:
