@@ -42,8 +42,9 @@ export interface BatchWriterOptions<T> {
   /** How long a line may wait for its batch to fill before the batch is sent anyway. */
   readonly flushIntervalMs: number;
   /**
-   * Requests in flight at once. Lines are spread by series (measurement and tags), so the writes of one
-   * point always go in the order they were given, whatever fails and is retried.
+   * Requests in flight at once. Lines are spread over them by point identity (measurement, tags and
+   * timestamp), so that the writes of one point always go in the order they were given, whatever fails
+   * and is retried.
    */
   readonly lanes: number;
   readonly retry: RetryPolicy;
@@ -87,10 +88,14 @@ const GLOBAL_CLOCK: WriterClock = {
   now: () => Date.now(),
 };
 
-/** FNV-1a of the series part of a line (up to the first unescaped space). */
-const seriesHash = (line: string): number => {
+/**
+ * FNV-1a of a point's identity in its line: the series (up to the first unescaped space) and the
+ * timestamp (after the last space). Two writes of one point always hash alike, so they go in order.
+ */
+const identityHash = (line: string): number => {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < line.length; i++) {
+  let i = 0;
+  for (; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 32) break;
     hash = Math.imul(hash ^ c, 0x01000193);
@@ -98,6 +103,9 @@ const seriesHash = (line: string): number => {
       i++;
       hash = Math.imul(hash ^ line.charCodeAt(i), 0x01000193);
     }
+  }
+  for (let j = line.lastIndexOf(' ') + 1; j > i && j < line.length; j++) {
+    hash = Math.imul(hash ^ line.charCodeAt(j), 0x01000193);
   }
   return hash >>> 0;
 };
@@ -137,7 +145,8 @@ export class BatchWriter<T> {
   /** Takes a line (and the item it came from) to write. */
   add(line: string, item: T): void {
     if (this.closed) throw new Error('the InfluxDB writer is closed');
-    const lane = this.lanes.length === 1 ? this.lanes[0]! : this.lanes[seriesHash(line) % this.lanes.length]!;
+    const lane =
+      this.lanes.length === 1 ? this.lanes[0]! : this.lanes[identityHash(line) % this.lanes.length]!;
     lane.lines.push(line);
     lane.items.push(item);
     if (++this.pendingLines > this.peakLines) this.peakLines = this.pendingLines;
@@ -313,13 +322,13 @@ export class BatchWriter<T> {
   private async answer(lane: Lane<T>, lines: readonly string[]): Promise<WriteFailure | 'ok' | undefined> {
     for (let failures = 0; ;) {
       if (this.closed) return undefined;
-      const started = this.clock.now();
+      const started = performance.now();
       const outcome = await this.options.send(lines).catch((error: unknown): WriteOutcome => ({
         ok: false,
         failure: { message: error instanceof Error ? error.message : String(error) },
       }));
       if (outcome.ok) {
-        this.options.events?.answered?.(lines.length, this.clock.now() - started);
+        this.options.events?.answered?.(lines.length, performance.now() - started);
         this.options.events?.written?.(lines.length);
         this.recover(lane, failures);
         return 'ok';
@@ -327,7 +336,7 @@ export class BatchWriter<T> {
       const { failure } = outcome;
       const kind = failureKind(failure);
       if (kind === 'rejected' || kind === 'too-large') {
-        this.options.events?.answered?.(lines.length, this.clock.now() - started);
+        this.options.events?.answered?.(lines.length, performance.now() - started);
         this.recover(lane, failures);
         return failure;
       }

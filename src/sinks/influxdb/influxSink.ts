@@ -46,7 +46,7 @@ export interface InfluxSinkOptions<K, V> {
   readonly flushInterval?: Duration;
   /** Compress requests with gzip. Default `true`. */
   readonly gzip?: boolean;
-  /** Write requests in flight at once (each series always goes through the same one, in order). Default 2. */
+  /** Write requests in flight at once (the writes of one point always go through the same one, in order). Default 4. */
   readonly concurrency?: number;
   /** A request with no answer after this long fails and is sent again. Default `'10s'`. */
   readonly timeout?: Duration;
@@ -100,7 +100,7 @@ const positiveInteger = (value: number | undefined, fallback: number, field: str
  * A sink writing each record as an InfluxDB 2 point, built on the official client's HTTP transport.
  *
  * - **Batched**: 5 000 points per gzip request (`batchSize`, `gzip`), a partial batch after `flushInterval`
- *   (1 s), two requests in flight (`concurrency`). `flush()` — which the runtime calls at every
+ *   (1 s), four requests in flight (`concurrency`). `flush()` — which the runtime calls at every
  *   checkpoint, before committing offsets — resolves once every point written so far is stored.
  * - **Lossless**: a request that gets no answer, a 429 or a 5xx is sent again with backoff (honouring
  *   `Retry-After`), for as long as it takes; meanwhile `backlog()` grows, and the runtime pauses the
@@ -140,7 +140,7 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
   const name = options.name ?? 'influxdb';
   const encode = compilePointMapping(options.point);
   const batchSize = positiveInteger(options.batchSize, 5_000, 'batchSize');
-  const lanes = positiveInteger(options.concurrency, 2, 'concurrency');
+  const lanes = positiveInteger(options.concurrency, 4, 'concurrency');
   const flushIntervalMs = unsafePositiveMillis(options.flushInterval ?? '1s', 'flushInterval');
   const timeoutMs = unsafePositiveMillis(options.timeout ?? '10s', 'timeout');
   const retry = retryPolicy(options.retry);
