@@ -235,7 +235,19 @@ export class BatchWriter<T> {
     try {
       while (lane.queue.length > 0 && !this.closed) {
         const batch = lane.queue[0]!;
-        await this.settle(lane, batch.lines, batch.items);
+        try {
+          await this.settle(lane, batch.lines, batch.items);
+        } catch (error) {
+          // A callback threw (a metrics registry, say): keep the batch and try it again later, rather
+          // than lose it or leave the lane stopped.
+          this.fail(
+            lane,
+            { message: error instanceof Error ? error.message : String(error) },
+            internalError(error),
+          );
+          await this.sleep(this.options.retry.maxMs);
+          continue;
+        }
         if (this.closed) return;
         lane.queue.shift();
         this.pendingLines -= batch.lines.length;
@@ -350,12 +362,16 @@ export class BatchWriter<T> {
               retryAfterMs(failure.retryAfter, this.clock.now()),
               this.random(),
             );
-      const error = kind === 'refused' ? refusedError(failure) : unavailableError(failure, delay);
-      lane.failing = { failure, error };
-      for (const giveUp of [...this.waiters]) giveUp(error);
+      this.fail(lane, failure, kind === 'refused' ? refusedError(failure) : unavailableError(failure, delay));
       this.options.events?.retrying?.(failure, delay, failures);
       await this.sleep(delay);
     }
+  }
+
+  /** Marks the lane as waiting out `failure`; flushes waiting give up with `error`. */
+  private fail(lane: Lane<T>, failure: WriteFailure, error: TributaryError): void {
+    lane.failing = { failure, error };
+    for (const giveUp of [...this.waiters]) giveUp(error);
   }
 
   private recover(lane: Lane<T>, failures: number): void {
@@ -408,6 +424,14 @@ const refusedError = (failure: WriteFailure): TributaryError => ({
     `InfluxDB refuses every write (${describeFailure(failure)}): check the token's permissions, the org ` +
     'and the bucket; the points are kept and sent again',
   retriable: false,
+});
+
+const internalError = (cause: unknown): TributaryError => ({
+  _tag: 'TributaryError',
+  code: 'SINK_FAILED',
+  message: `the InfluxDB sink failed: ${cause instanceof Error ? cause.message : String(cause)}; the batch is kept and sent again`,
+  retriable: true,
+  cause,
 });
 
 const closedError = (): TributaryError => ({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { deadLetterHeaders } from '../../codecs/deadLetterHeaders.js';
-import { configError, raise, type TributaryError } from '../../core/errors.js';
+import { configError, raise, TributaryException, type TributaryError } from '../../core/errors.js';
 import type { StreamRecord } from '../../core/StreamRecord.js';
 import { noopMetrics, type Metrics } from '../../metrics/Metrics.js';
 import { standardMetrics } from '../../metrics/standardMetrics.js';
@@ -160,7 +160,23 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
   let written = 0;
   let rejected = 0;
   let retries = 0;
+  /** Dead letters the output did not take yet (its `write` threw): kept, and counted as backlog. */
+  let undelivered: StreamRecord<K, RejectedPoint<V>>[] = [];
   let deadLettersUnflushed = false;
+
+  /** Hands the waiting dead letters to the output; keeps them if it throws. */
+  const deliver = (output: Sink<K, RejectedPoint<V>>): unknown => {
+    if (undelivered.length === 0) return undefined;
+    try {
+      output.write(undelivered);
+      undelivered = [];
+      deadLettersUnflushed = true;
+      return undefined;
+    } catch (error) {
+      logger?.error({ sink: name, err: error, points: undelivered.length }, 'the dead-letter output failed');
+      return error;
+    }
+  };
 
   const reject = (points: readonly RejectedPoint<V>[], records: readonly StreamRecord<K, V>[]): void => {
     rejected += points.length;
@@ -170,19 +186,17 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
         outcome: p.error.code === 'POINT_INVALID' ? 'invalid' : 'rejected',
       });
     if (deadLetters) {
-      deadLetters.write(
-        points.map((value, i) => {
-          const r = records[i]!;
-          return {
-            key: r.key,
-            value,
-            timestamp: r.timestamp,
-            headers: { ...r.headers, ...deadLetterHeaders(value.error) },
-            ...(r.origin ? { origin: r.origin } : {}),
-          };
-        }),
-      );
-      deadLettersUnflushed = true;
+      points.forEach((value, i) => {
+        const r = records[i]!;
+        undelivered.push({
+          key: r.key,
+          value,
+          timestamp: r.timestamp,
+          headers: { ...r.headers, ...deadLetterHeaders(value.error) },
+          ...(r.origin ? { origin: r.origin } : {}),
+        });
+      });
+      deliver(deadLetters);
       return;
     }
     const first = points[0]!;
@@ -250,7 +264,20 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
     },
     flush: async () => {
       await writer.flush();
-      if (deadLetters && deadLettersUnflushed) {
+      if (!deadLetters) return;
+      const failed = deliver(deadLetters);
+      if (failed !== undefined) {
+        throw new TributaryException({
+          _tag: 'TributaryError',
+          code: 'SINK_FAILED',
+          message: `the dead-letter output ${deadLetters.name} did not take ${undelivered.length} point(s): ${
+            failed instanceof Error ? failed.message : String(failed)
+          }`,
+          retriable: true,
+          cause: failed,
+        });
+      }
+      if (deadLettersUnflushed) {
         deadLettersUnflushed = false;
         try {
           await deadLetters.flush();
@@ -260,7 +287,7 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
         }
       }
     },
-    backlog: () => writer.pending(),
+    backlog: () => writer.pending() + undelivered.length,
     close: async () => {
       writer.close();
       transport.close();
@@ -268,7 +295,7 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
     stats: () => {
       const failing = writer.failing();
       return {
-        pending: writer.pending(),
+        pending: writer.pending() + undelivered.length,
         peakPending: writer.peak(),
         written,
         rejected,

@@ -218,6 +218,28 @@ describe('BatchWriter: retries on virtual time', () => {
     expect(writer.pending()).toBe(0);
   });
 
+  it('keeps a batch when a callback throws, and sends it again', async () => {
+    let throwOnce = true;
+    const { endpoint, writer } = harness({
+      events: {
+        written: () => {
+          if (throwOnce) {
+            throwOnce = false;
+            throw new Error('registry full');
+          }
+        },
+      },
+    });
+    addAll(writer, [line('a', 1)]);
+    await expect(writer.flush()).rejects.toThrow(
+      'the InfluxDB sink failed: registry full; the batch is kept and sent again',
+    );
+    expect(writer.pending()).toBe(1);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(writer.pending()).toBe(0);
+    expect(endpoint.requests).toHaveLength(2);
+  });
+
   it('stops retrying when closed, and a flush after that rejects', async () => {
     const { endpoint, writer } = harness();
     endpoint.script.push(noAnswer);

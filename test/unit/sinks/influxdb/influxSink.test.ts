@@ -129,6 +129,31 @@ describe('influxSink dead letters', () => {
     await sink.close();
   });
 
+  it('keeps dead letters that the output does not take, and fails flushes until it does', async () => {
+    const taken: StreamRecord<string, RejectedPoint<Reading>>[] = [];
+    let broken = true;
+    const deadLetters: Sink<string, RejectedPoint<Reading>> = {
+      name: 'flaky',
+      write: (records) => {
+        if (broken) throw new Error('producer not connected');
+        taken.push(...records);
+      },
+      flush: async () => undefined,
+    };
+    const sink = influxSink({ ...options, deadLetters });
+    sink.write([record('roof', { v: Number.NaN }, 1)]);
+    expect(sink.backlog()).toBe(1);
+    await expect(sink.flush()).rejects.toMatchObject({
+      code: 'SINK_FAILED',
+      message: 'the dead-letter output flaky did not take 1 point(s): producer not connected',
+    });
+    broken = false;
+    await sink.flush();
+    expect(taken.map((r) => r.value.error.code)).toEqual(['POINT_INVALID']);
+    expect(sink.backlog()).toBe(0);
+    await sink.close();
+  });
+
   it('without a dead-letter output, logs them as an error', async () => {
     const errors: { fields: object; message: string }[] = [];
     const logger = {
