@@ -2,7 +2,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** The client that each adapter folder wraps. */
-const ADAPTERS = { kafka: 'kafkajs', platformatic: '@platformatic/kafka' };
+const ADAPTERS = {
+  kafka: 'kafkajs',
+  platformatic: '@platformatic/kafka',
+  'sinks/influxdb': '@influxdata/influxdb-client',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.d.ts'] },
@@ -24,15 +28,16 @@ export default tseslint.config(
       ],
     },
   },
-  // Each Kafka client is imported only in its adapter folder.
+  // Each third-party client is imported only in its adapter folder.
   ...[
     {
       files: ['src/**/*.ts'],
-      ignores: ['src/kafka/**', 'src/platformatic/**'],
-      restricted: ['kafka', 'platformatic'],
+      ignores: ['src/kafka/**', 'src/platformatic/**', 'src/sinks/influxdb/**'],
+      restricted: ['kafka', 'platformatic', 'sinks/influxdb'],
     },
-    { files: ['src/kafka/**/*.ts'], restricted: ['platformatic'] },
-    { files: ['src/platformatic/**/*.ts'], restricted: ['kafka'] },
+    { files: ['src/kafka/**/*.ts'], restricted: ['platformatic', 'sinks/influxdb'] },
+    { files: ['src/platformatic/**/*.ts'], restricted: ['kafka', 'sinks/influxdb'] },
+    { files: ['src/sinks/influxdb/**/*.ts'], restricted: ['kafka', 'platformatic'] },
   ].map(({ restricted, ...files }) => ({
     ...files,
     rules: {

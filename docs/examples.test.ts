@@ -10,7 +10,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { declarationsIn, docsDir, documentedSources, printed, shown } from './harness.js';
 
 describe('documentation code blocks', () => {
-  const pages = readdirSync(docsDir).filter((f) => f.endsWith('.md'));
+  const pages = (readdirSync(docsDir, { recursive: true }) as string[]).filter(
+    (f) => f.endsWith('.md') && !f.startsWith('examples'),
+  );
   const referenced = new Set(
     documentedSources
       .flatMap(declarationsIn)
@@ -356,6 +358,28 @@ describe('README', () => {
       'ETHUSDT { start: 0, end: 10000 } 3100',
       'BTCUSDT { start: 5000, end: 15000 } 64200',
       'BTCUSDT { start: 10000, end: 20000 } 64300',
+    ]);
+  });
+});
+
+describe('the InfluxDB sink', () => {
+  // The complete example writes to a server: test/integration/influxSinkDocs.test.ts runs it.
+  it('point mappings', async () => {
+    const { candles, transfers } = await import('./examples/pointMapping.js');
+    expect(candles.measurement).toBe('candles');
+    expect(typeof transfers.measurement).toBe('function');
+  });
+
+  it('a configuration error names the field', async () => {
+    expect(await printed(() => import('./examples/influxConfig.js'))).toEqual([
+      'connection.bucket | invalid configuration: connection.bucket is required: give connection.bucket or set INFLUX_BUCKET',
+    ]);
+  });
+
+  it('an invalid point goes to the dead letters with its reason', async () => {
+    expect(await printed(() => import('./examples/influxDeadLetters.js'))).toEqual([
+      'POINT_INVALID the record cannot be an InfluxDB point: field celsius is NaN, which InfluxDB cannot store',
+      'POINT_INVALID',
     ]);
   });
 });

@@ -14,6 +14,7 @@ const ENTRIES: readonly (readonly [string, string])[] = [
   ["'../../src/index.js'", "'tributary'"],
   ["'../../src/testing/index.js'", "'tributary/testing'"],
   ["'../../src/metrics/index.js'", "'tributary/metrics'"],
+  ["'../../src/sinks/influxdb/index.js'", "'tributary/influxdb'"],
 ];
 
 /** The part of an example file (`examples/X.ts`) that the docs show, with the imports a user of the package writes. */

@@ -24,7 +24,11 @@ export type ErrorCode =
   | 'TIMESTAMP_INVALID'
   | 'RECORD_LATE'
   | 'RECORD_FROM_FUTURE'
-  | 'OPERATOR_FAILED';
+  | 'OPERATOR_FAILED'
+  | 'POINT_INVALID'
+  | 'POINT_REJECTED'
+  | 'SINK_UNAVAILABLE'
+  | 'SINK_FAILED';
 
 export interface TributaryError {
   readonly _tag: 'TributaryError';

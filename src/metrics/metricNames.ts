@@ -25,7 +25,8 @@ const LATENCY_MS = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 5000, 10_000
  * source topic of the records, `partition` its partition, `reason` a divert reason (`late`, `future`,
  * `invalid`), `code` an error code (`DECODE_FAILED`, …), `stage` the checkpoint step that failed
  * (`sink-flush`, `changelog`, `producer-flush`, `commit`), `sink` the sink name, `output` the output a
- * latency is measured at.
+ * latency is measured at, `outcome` what became of a point (`written`, `rejected`, `invalid`), `status` an
+ * HTTP status (`none` when no answer came).
  *
  * @example
  * ```ts
@@ -103,6 +104,25 @@ export const metricNames = {
     kind: 'gauge',
     help: 'Records a sink holds that are not yet acknowledged, by sink.',
     labelNames: ['sink'],
+  },
+  influxWriteDuration: {
+    name: 'tributary_influx_write_duration_seconds',
+    kind: 'histogram',
+    help: 'Duration of InfluxDB write requests until the server answered, by sink, in seconds.',
+    labelNames: ['sink'],
+    buckets: DURATION_SECONDS,
+  },
+  influxPoints: {
+    name: 'tributary_influx_points_total',
+    kind: 'counter',
+    help: 'Points an InfluxDB sink settled, by sink and outcome (written, rejected by the server, invalid).',
+    labelNames: ['sink', 'outcome'],
+  },
+  influxRetries: {
+    name: 'tributary_influx_write_retries_total',
+    kind: 'counter',
+    help: 'InfluxDB write requests sent again after no answer, a 429 or a 5xx, by sink and HTTP status (none: no answer).',
+    labelNames: ['sink', 'status'],
   },
   endToEndLatency: {
     name: 'tributary_end_to_end_latency_milliseconds',

@@ -1,30 +1,38 @@
 import { expect, test } from 'vitest';
+import type { ProcessingGuarantee } from '../../src/index.js';
 import { createTopic, uniqueName, waitFor, withAdmin } from './helpers.js';
 import {
   cleanUpApplication,
   committed,
+  countEmitted,
   exited,
   produceReadings,
   expectSameWindows,
   readWindows,
   startWorker,
+  type WorkerClient,
 } from './windowPipeline.js';
 
 const PARTITIONS = 6;
 const RECORDS = 100_000;
 
-test(
-  'two instances share the partitions; when one stops mid-stream the other takes over its state',
+const runs: [WorkerClient, ProcessingGuarantee][] = [
+  ['kafkajs', 'at-least-once'],
+  ['platformatic', 'exactly-once'],
+];
+
+test.each(runs)(
+  'two instances on %s, %s, share the partitions; when one stops mid-stream the other takes over its state',
   { timeout: 600_000 },
-  async () => {
+  async (client, guarantee) => {
     const input = await createTopic(PARTITIONS);
     const output = await createTopic(1);
     const applicationId = uniqueName();
     cleanUpApplication(applicationId, input);
     const expected = await produceReadings(input, PARTITIONS, RECORDS, 16);
 
-    const first = startWorker(applicationId, input, output);
-    const second = startWorker(applicationId, input, output);
+    const first = startWorker(applicationId, input, output, client, guarantee);
+    const second = startWorker(applicationId, input, output, client, guarantee);
     await waitFor(
       async () => {
         const [group] = (await withAdmin((admin) => admin.describeGroups([applicationId]))).groups;
@@ -48,6 +56,10 @@ test(
     expect(first.exitCode).toBe(0);
 
     expectSameWindows({ results, changed }, expected);
+    if (guarantee === 'exactly-once') {
+      const twice = [...(await countEmitted(output))].filter(([id, n]) => n > 1 && !id.startsWith('closer'));
+      expect(twice).toEqual([]);
+    }
     // Everything read is committed, by one instance or the other.
     const [offsets] = await withAdmin((admin) =>
       admin.fetchOffsets({ groupId: applicationId, topics: [input] }),
