@@ -259,3 +259,33 @@ describe('WatermarkTracker: nextDeadline', () => {
     expect(tracker.tick(at, true)).toBe(7_000);
   });
 });
+
+describe('WatermarkTracker: a partition’s own watermark', () => {
+  it('is never below the operator watermark for partitions active all along', () => {
+    const tracker = new WatermarkTracker(settings({ maxOutOfOrdernessMs: 10 }), 0, [0, 1]);
+    tracker.observe(0, 1_000, 0);
+    tracker.observe(1, 3_000, 0);
+    expect(tracker.current()).toBe(990);
+    expect([tracker.partitionWatermark(0), tracker.partitionWatermark(1)]).toEqual([990, 2_990]);
+  });
+
+  it('is behind the operator watermark for a partition restored after the others moved on', () => {
+    const tracker = new WatermarkTracker(settings(), 0, [0]);
+    tracker.observe(0, 9_000, 0);
+    tracker.restore(1, 4_000, 0);
+    expect(tracker.current()).toBe(9_000);
+    expect(tracker.partitionWatermark(1)).toBe(4_000);
+    tracker.observe(1, 5_000, 0);
+    expect(tracker.partitionWatermark(1)).toBe(5_000);
+  });
+
+  it('is raised by explicit upstream watermarks, and Infinity for idle or unknown partitions', () => {
+    const tracker = new WatermarkTracker(settings({ idleTimeoutMs: 1_000 }), 0, [0, 1]);
+    tracker.observe(0, 100, 0);
+    tracker.advanceTo(500);
+    expect(tracker.partitionWatermark(0)).toBe(500);
+    expect(tracker.partitionWatermark(7)).toBe(Infinity);
+    tracker.tick(2_000, true);
+    expect(tracker.partitionWatermark(1)).toBe(Infinity);
+  });
+});
