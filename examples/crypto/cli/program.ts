@@ -6,15 +6,18 @@ import { replayCommand } from './replayCommand.js';
  * The crypto example's command line: one program, one subcommand per way of running the pipeline.
  * Each command adds its own options; `--log-level` applies to all.
  */
-export const createProgram = (io: CliIo = processIo): Command =>
-  new Command('tributary-crypto')
+export const createProgram = (io: CliIo = processIo): Command => {
+  const program = new Command('tributary-crypto')
     .description('The crypto analytics example: Binance trades → per-symbol moving averages.')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .addOption(
-      new Option('--log-level <level>', 'lowest level logged (trace, debug, info, warn, error, silent)').env(
-        'TRIBUTARY_LOG_LEVEL',
-      ),
+      new Option('--log-level <level>', 'lowest level logged')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+        .env('TRIBUTARY_LOG_LEVEL'),
     )
     .showHelpAfterError('(add --help for usage)')
-    .showSuggestionAfterError()
-    .addCommand(replayCommand(io));
+    .showSuggestionAfterError();
+  // Commands added whole do not inherit the program's output and error settings by themselves.
+  for (const command of [replayCommand(io)]) program.addCommand(command.copyInheritedSettings(program));
+  return program;
+};

@@ -1,6 +1,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { Duration } from '../../../src/index.js';
 import { createLogger } from '../../../src/metrics/index.js';
 import { readCaptureFile } from '../readCaptureFile.js';
 import { replay, type ReplaySettings } from '../replay.js';
@@ -24,9 +25,8 @@ const validate = async (command: Command, options: ReplayOptions): Promise<void>
   const fail = (message: string): never =>
     command.error(`error: ${message}`, { code: 'crypto.invalidOption' });
   if (options.slide > options.window) {
-    fail(
-      `option '--slide <duration>' must not exceed --window (${options.window} ms), got ${options.slide} ms`,
-    );
+    const [slide, window] = [Duration.format(options.slide), Duration.format(options.window)];
+    fail(`option '--slide <duration>' must not exceed --window (${window}), got ${slide}`);
   }
   for (const file of options.input) {
     const found = await stat(file).catch(() => undefined);
@@ -81,7 +81,7 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
     slideMs: options.slide,
     watermarkMs: options.watermark,
   };
-  log.info({ ...options, ...settings }, 'replay started');
+  log.info(options, 'replay started');
   const started = performance.now();
   const captures = await Promise.all(
     options.input.map((file) =>
@@ -187,7 +187,7 @@ Durations: '500ms', '30s', '1m', '1m30s', or whole milliseconds.
 
 Example, from the repository root:
   npm run crypto -- replay \\
-    --input /work/shared/data/binance/btcusdt_20240808.gz /work/shared/data/binance/ethusdt_20240808.gz \\
+    --input examples/crypto/data/btcusdt_20240808_head.gz examples/crypto/data/ethusdt_20240808_head.gz \\
     --output averages.jsonl --late late.jsonl --dead-letter rejected.jsonl`,
     )
     .action(async (_options: unknown, command: Command) => run(io, command));
