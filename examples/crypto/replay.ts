@@ -70,7 +70,6 @@ export interface ReplayResult {
 }
 
 const TOPIC = 'trades';
-const BATCH = 1_000;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -87,7 +86,12 @@ const byEndThenSymbol = (a: WindowAverage, b: WindowAverage): number =>
  * Other messages are counted by kind; trades that fail to decode and unreadable lines are returned as
  * dead letters, never part of a window.
  */
-export const replay = (captures: readonly Capture[], settings: ReplaySettings): ReplayResult => {
+export const replay = (
+  captures: readonly Capture[],
+  settings: ReplaySettings,
+  /** Records per read of the log; results do not depend on it. */
+  { batchSize = 1_000 }: { readonly batchSize?: number } = {},
+): ReplayResult => {
   const input = mergeCaptures(captures);
   const log = new MemoryLog({ now: () => 0 });
   log.createTopic(TOPIC, { partitions: 1 });
@@ -126,7 +130,7 @@ export const replay = (captures: readonly Capture[], settings: ReplaySettings): 
   const batches = new Observable<readonly StreamRecord<null, Trade>[]>((subscriber) => {
     let offset = log.beginningOffset(TOPIC, 0);
     for (;;) {
-      const batch = log.fetch(TOPIC, 0, offset, BATCH);
+      const batch = log.fetch(TOPIC, 0, offset, batchSize);
       if (batch.records.length === 0) break;
       const records: StreamRecord<null, Trade>[] = [];
       for (const r of batch.records) {
