@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `tributary-crypto` command of a repository checkout: runs the example's TypeScript through tsx (a
 // development dependency), as `npm run crypto` does.
+import process from 'node:process';
+
 let register;
 try {
   ({ register } = await import('tsx/esm/api'));
