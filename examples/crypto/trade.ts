@@ -36,13 +36,14 @@ const NonEmptyString = new t.Type<string, string, unknown>(
 
 /**
  * A Binance spot `<symbol>@trade` event, as the exchange sends it, with the fields the example uses
- * checked and decoded: `e` must be `"trade"`, `s` a non-empty string, `p` and `q` {@link PositiveDecimal}s, `T` an
+ * checked and decoded: `e`, when present, must be `"trade"`, `s` a non-empty string, `p` and `q` {@link PositiveDecimal}s, `T` an
  * {@link EpochMillis}. Other fields (`E`, `t`, `m`, `M`, and `b`/`a` in older captures) are kept as they
  * are and not checked.
  */
 export const BinanceTrade = t.type(
   {
-    e: t.literal('trade'),
+    /** Event type: `"trade"`, or missing when the stream name said it (`<symbol>@trade`). */
+    e: t.union([t.literal('trade'), t.undefined]),
     /** Symbol, e.g. `BTCUSDT`. */
     s: NonEmptyString,
     /** Price. */

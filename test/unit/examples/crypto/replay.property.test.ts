@@ -24,7 +24,7 @@ const decimal = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('1e3', '.5', '5.', '+2.25', '0.1', '0.2', '0.3') },
 );
 
-/** What is wrong with a trade the codec rejects. */
+/** What is wrong with a trade the codec rejects, mostly. */
 const damage = fc.constantFrom<Record<string, unknown>>(
   { p: 'abc' },
   { p: '' },
@@ -37,6 +37,9 @@ const damage = fc.constantFrom<Record<string, unknown>>(
   { T: 1.5 },
   { s: '' },
   { e: 'trade', s: undefined },
+  // Not damage: a trade stream's message without an event type is a trade; with another type, not one.
+  { e: undefined },
+  { e: 'aggTrade' },
 );
 
 type Message =

@@ -8,7 +8,7 @@
  *
  * Trades. A message is a trade when it is `{"stream": …, "data": {…}}` with `data.e === "trade"`, or a
  * `…@trade` stream, or a bare object with `e === "trade"`. Every other message is skipped and counted. A
- * trade is valid when `e` is "trade", `s` a non-empty string, `p` and `q` plain decimal strings of finite
+ * trade is valid when `e` is "trade" or missing, `s` a non-empty string, `p` and `q` plain decimal strings of finite
  * numbers greater than zero, `T` a non-negative integer; an invalid trade is rejected (counted) and
  * changes nothing.
  *
@@ -129,7 +129,7 @@ export const referenceReplay = (
     if (
       t === null ||
       typeof t !== 'object' ||
-      t['e'] !== 'trade' ||
+      (t['e'] !== undefined && t['e'] !== 'trade') ||
       typeof symbol !== 'string' ||
       symbol === '' ||
       price === undefined ||

@@ -89,8 +89,11 @@ describe('the trade codec on bad trades', () => {
     ]);
   });
 
-  it('rejects a message that is not a trade event, or has no symbol', () => {
-    expect(pathsOf(withField('e', 'aggTrade'))).toEqual(['e: expected "trade", got "aggTrade"']);
+  it('rejects a message of another event type, or without a symbol; a missing event type is a trade', () => {
+    expect(pathsOf(withField('e', 'aggTrade'))).toEqual([
+      'e: expected ("trade" | undefined), got "aggTrade"',
+    ]);
+    expect(pathsOf(withField('e', undefined))).toMatchObject({ s: 'BTCUSDT', p: 61837.63 });
     expect(pathsOf(withField('s', ''))).toEqual(['s: expected NonEmptyString, got ""']);
   });
 
