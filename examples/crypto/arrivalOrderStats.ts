@@ -14,6 +14,8 @@ export interface ArrivalStats {
   readonly averagePrice: number;
   /** The sum of the quantities in arrival order. */
   readonly volume: number;
+  /** Volume-weighted average price: the sum of price × quantity in arrival order, divided by the volume. */
+  readonly vwap: number;
 }
 
 /** A pane's (or a merged window's) trades as columns, each pane's in arrival order. */
@@ -58,10 +60,12 @@ export const arrivalOrderStats: Aggregator<Arrival, Columns, ArrivalStats> = {
     if (!ordered) order.sort((i, j) => seq[i]! - seq[j]!);
     let prices = 0;
     let volume = 0;
+    let notional = 0;
     for (const i of order) {
       prices += price[i]!;
       volume += qty[i]!;
+      notional += price[i]! * qty[i]!;
     }
-    return { count: n, averagePrice: prices / n, volume };
+    return { count: n, averagePrice: prices / n, volume, vwap: notional / volume };
   },
 };

@@ -24,6 +24,12 @@ export interface WindowAverage {
   readonly volume: number;
 }
 
+/** A closed window with its volume-weighted average price too (what `process` writes). */
+export interface WindowStats extends WindowAverage {
+  /** Volume-weighted average price: Σ price × quantity / Σ quantity, in arrival order. */
+  readonly vwap: number;
+}
+
 /**
  * How far the pipeline's event time runs ahead of the trade time `T`: a whole number of slides, at least
  * one window size.
@@ -55,8 +61,28 @@ export const eventTime =
 export const movingAverages = (
   trades: KStream<unknown, Trade>,
   settings: MovingAverageSettings,
-): KStream<string, WindowAverage> => {
-  const shift = eventTimeShift(settings);
+): KStream<string, WindowAverage> =>
+  movingAverageStats(trades, settings).mapValues(
+    ({ symbol, windowStart, windowEnd, average_price, count, volume }): WindowAverage => ({
+      symbol,
+      windowStart,
+      windowEnd,
+      average_price,
+      count,
+      volume,
+    }),
+  );
+
+/**
+ * {@link movingAverages}, with each window's VWAP. `shift` is how far the records' timestamps run ahead of
+ * the trade time: {@link eventTimeShift} by default; 0 for a source timed by the trade time itself, which
+ * gives the same windows for any trade later than one window after the epoch.
+ */
+export const movingAverageStats = (
+  trades: KStream<unknown, Trade>,
+  settings: MovingAverageSettings,
+  shift: number = eventTimeShift(settings),
+): KStream<string, WindowStats> => {
   let unplaced = 0;
   return trades
     .selectKey((trade) => trade.symbol)
@@ -67,12 +93,13 @@ export const movingAverages = (
     }))
     .window(hopping(settings.windowMs, settings.slideMs))
     .aggregate(arrivalOrderStats, { name: 'moving-average' })
-    .mapValues(({ window, value }, r): WindowAverage => ({
+    .mapValues(({ window, value }, r): WindowStats => ({
       symbol: r.key,
       windowStart: window.start - shift,
       windowEnd: window.end - shift,
       average_price: value.averagePrice,
       count: value.count,
       volume: value.volume,
+      vwap: value.vwap,
     }));
 };

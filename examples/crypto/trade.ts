@@ -60,6 +60,24 @@ export type BinanceTrade = t.TypeOf<typeof BinanceTrade>;
 /** The serde of a trade event's JSON bytes (a log record's value); failures are `DecodeFailure`s. */
 export const binanceTrade = json(BinanceTrade);
 
+/**
+ * A trade message as `produce` publishes it: Binance's combined-stream envelope
+ * (`{"stream":"btcusdt@trade","data":{…}}`) around a {@link BinanceTrade}, or the bare event. Decodes to
+ * the event; a failure inside the envelope names its path under `data`.
+ */
+export const BinanceTradeMessage = new t.Type<BinanceTrade, unknown, unknown>(
+  'BinanceTradeMessage',
+  BinanceTrade.is,
+  (u, c) =>
+    typeof u === 'object' && u !== null && !Array.isArray(u) && 'data' in u
+      ? BinanceTrade.validate((u as { data: unknown }).data, t.appendContext(c, 'data', BinanceTrade, u))
+      : BinanceTrade.validate(u, c),
+  BinanceTrade.encode,
+);
+
+/** The serde of a published trade message (a Kafka record's value). */
+export const binanceTradeMessage = json(BinanceTradeMessage);
+
 /** A trade as the pipeline uses it. */
 export interface Trade {
   readonly symbol: string;

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { processIo, type CliIo } from './CliIo.js';
+import { processCommand } from './processCommand.js';
 import { replayCommand } from './replayCommand.js';
 
 /**
@@ -18,6 +19,7 @@ export const createProgram = (io: CliIo = processIo): Command => {
     .showHelpAfterError('(add --help for usage)')
     .showSuggestionAfterError();
   // Commands added whole do not inherit the program's output and error settings by themselves.
-  for (const command of [replayCommand(io)]) program.addCommand(command.copyInheritedSettings(program));
+  for (const command of [replayCommand(io), processCommand(io)])
+    program.addCommand(command.copyInheritedSettings(program));
   return program;
 };
