@@ -159,8 +159,9 @@ export const cryptoApplication = (options: CryptoApplicationOptions): Applicatio
   );
   const allCandles = candles.length === 1 ? candles[0]! : candles[0]!.merge(...candles.slice(1));
 
-  app.to(averages, app.topicSink(options.topics.averages, { key: json(t.string), value: json(t.unknown) }));
-  app.to(allCandles, app.topicSink(options.topics.candles, { key: json(t.string), value: json(t.unknown) }));
+  const output = { key: json(t.string), value: json(t.unknown), create: { partitions: 4 } };
+  app.to(averages, app.topicSink(options.topics.averages, output));
+  app.to(allCandles, app.topicSink(options.topics.candles, output));
   if (options.influx) {
     app.to(
       averages,
@@ -178,10 +179,7 @@ export const cryptoApplication = (options: CryptoApplicationOptions): Applicatio
           },
           timestamp: (r) => r.value.windowStart,
         },
-        deadLetters: app.topicSink(`${options.topics.averages}.dlq`, {
-          key: json(t.string),
-          value: json(t.unknown),
-        }),
+        deadLetters: app.topicSink(`${options.topics.averages}.dlq`, output),
         ...(options.logger ? { logger: options.logger } : {}),
       }),
     );
@@ -203,10 +201,7 @@ export const cryptoApplication = (options: CryptoApplicationOptions): Applicatio
           },
           timestamp: (r) => r.value.start,
         },
-        deadLetters: app.topicSink(`${options.topics.candles}.dlq`, {
-          key: json(t.string),
-          value: json(t.unknown),
-        }),
+        deadLetters: app.topicSink(`${options.topics.candles}.dlq`, output),
         ...(options.logger ? { logger: options.logger } : {}),
       }),
     );

@@ -127,6 +127,8 @@ export class Application {
   private readonly sources = new Map<string, SourceState>();
   private readonly outputs: Output[] = [];
   private readonly topicSinks: TopicSink<unknown, unknown>[] = [];
+  /** Output topics to create at start when missing. */
+  private readonly createdTopics: { readonly topic: string; readonly partitions: number }[] = [];
   private readonly commitIntervalMs: number;
   private readonly maxSinkBacklog: number;
   private readonly logger: AppLogger;
@@ -229,10 +231,25 @@ export class Application {
     this.outputs.push({ stream: stream as KStream<unknown, unknown>, sink: sink as Sink<unknown, unknown> });
   }
 
-  /** A sink appending to a topic through the application's producer, flushed at every checkpoint. */
-  topicSink<K, V>(topic: string, serdes: { readonly key: Serde<K>; readonly value: Serde<V> }): Sink<K, V> {
+  /**
+   * A sink appending to a topic through the application's producer, flushed at every checkpoint. Records
+   * keep their key (the log partitions by it) and their event time as timestamp. With `create`, `start()`
+   * creates the topic when it does not exist (an existing one is left as it is).
+   */
+  topicSink<K, V>(
+    topic: string,
+    serdes: {
+      readonly key: Serde<K>;
+      readonly value: Serde<V>;
+      readonly create?: { readonly partitions: number };
+    },
+  ): Sink<K, V> {
+    const partitions = serdes.create?.partitions;
+    if (partitions !== undefined && !(Number.isInteger(partitions) && partitions > 0))
+      raise(configError('topicSink.create.partitions', `must be a positive integer, got ${partitions}`));
     const sink = new TopicSink<K, V>(topic, serdes, () => this.requireProducer());
     this.topicSinks.push(sink as TopicSink<unknown, unknown>);
+    if (partitions !== undefined) this.createdTopics.push({ topic, partitions });
     return sink;
   }
 
@@ -254,14 +271,15 @@ export class Application {
     const deadLetterTopics = [...this.sources.values()].filter(
       (s) => (s.options.onDecodeError ?? 'dead-letter') === 'dead-letter',
     );
-    await transport.ensureTopics(
-      await Promise.all(
+    await transport.ensureTopics([
+      ...(await Promise.all(
         deadLetterTopics.map(async (s) => ({
           topic: s.deadLetterTopic,
           partitions: await transport.partitions(s.options.topic),
         })),
-      ),
-    );
+      )),
+      ...this.createdTopics,
+    ]);
     if (transactional) {
       this.transactions = await transactional(`${applicationId}-${randomUUID()}`);
     }

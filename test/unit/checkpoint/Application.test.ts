@@ -495,3 +495,22 @@ describe('Application exactly-once', () => {
     ).toThrow(/processingGuarantee/);
   });
 });
+
+describe('Application topic sinks', () => {
+  it('creates an output topic that does not exist when asked to, and rejects a bad partition count', async () => {
+    const log = new MemoryLog();
+    log.createTopic('trades', { partitions: 1 });
+    const app = new Application({ applicationId: 'outputs', transport: memoryTransport(log) });
+    app.to(
+      app.source({ topic: 'trades', value: json(Trade) }),
+      app.topicSink('copies', { key: json(t.unknown), value: json(Trade), create: { partitions: 3 } }),
+    );
+    onTestFinished(() => app.stop());
+    await app.start();
+    expect(log.topics()).toContain('copies');
+    expect(await memoryTransport(log).partitions('copies')).toBe(3);
+    expect(() =>
+      app.topicSink('x', { key: json(t.unknown), value: json(t.unknown), create: { partitions: 0 } }),
+    ).toThrow(/topicSink.create.partitions/);
+  });
+});
