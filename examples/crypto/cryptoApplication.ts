@@ -7,6 +7,7 @@ import {
   sliding,
   tumbling,
   type AppLogger,
+  type Candle,
   type KStream,
   type LogTransport,
   type ProcessingGuarantee,
@@ -21,19 +22,13 @@ import { binanceTradeMessage, toTrade, type BinanceTrade, type Trade } from './t
 export const CANDLE_INTERVALS = ['1s', '1m', '15m', '1h', '1d'] as const;
 
 /** One closed OHLCV candle of one symbol and interval. */
-export interface CandleResult {
+export interface CandleResult extends Candle {
   readonly symbol: string;
   readonly interval: string;
   /** Start of the candle, ms since the epoch, inclusive. */
   readonly start: number;
   /** End of the candle, exclusive. */
   readonly end: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly trades: number;
 }
 
 /** Topics of the example: raw trade messages in, results out, kept apart. */

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { Duration } from '../../../src/index.js';
 
 /**
@@ -20,3 +20,36 @@ export const durationArgument =
     if (positive && ms.right <= 0) throw new InvalidArgumentError('Expected a duration greater than zero.');
     return ms.right;
   };
+
+/** A duration option: its flag, help, environment variable and default (in ms, shown as written). */
+export const durationOption = (
+  flags: string,
+  description: string,
+  env: string,
+  { positive, fallback }: { readonly positive: boolean; readonly fallback?: string },
+): Option => {
+  const option = new Option(flags, description).env(env).argParser(durationArgument({ positive }));
+  if (fallback === undefined) return option;
+  return option.default(durationArgument({ positive })(fallback), fallback);
+};
+
+/** `--window`, `--slide` and `--watermark`, as `replay` and `process` share them. */
+export const windowOptions = (): Option[] => [
+  durationOption('--window <duration>', 'window size', 'CRYPTO_WINDOW', { positive: true, fallback: '30s' }),
+  durationOption('--slide <duration>', 'how far each window starts after the previous one', 'CRYPTO_SLIDE', {
+    positive: true,
+    fallback: '5s',
+  }),
+  durationOption(
+    '--watermark <duration>',
+    'how far the watermark trails the largest trade time seen',
+    'CRYPTO_WATERMARK',
+    { positive: false, fallback: '1m' },
+  ),
+];
+
+/** Adds options to a command; returns it, for chaining. */
+export const withOptions = (command: Command, options: readonly Option[]): Command => {
+  for (const option of options) command.addOption(option);
+  return command;
+};

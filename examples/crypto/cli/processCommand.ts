@@ -8,7 +8,7 @@ import {
   type CryptoApplicationOptions,
 } from '../cryptoApplication.js';
 import type { CliIo } from './CliIo.js';
-import { durationArgument } from './options.js';
+import { durationArgument, durationOption, windowOptions, withOptions } from './options.js';
 
 interface ProcessOptions {
   readonly brokers?: string;
@@ -109,7 +109,7 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
 
 /** `process`: Kafka trades → moving averages and candles → Kafka topics and InfluxDB. */
 export const processCommand = (io: CliIo): Command =>
-  new Command('process')
+  withOptions(new Command('process'), windowOptions())
     .description(
       'Read the raw trades that `produce` publishes, compute per-symbol moving averages and OHLCV candles, ' +
         'and write them to Kafka topics and, when configured, InfluxDB. Runs until SIGINT or SIGTERM.',
@@ -144,18 +144,6 @@ export const processCommand = (io: CliIo): Command =>
         .default(DEFAULT_TOPICS.candles),
     )
     .addOption(
-      new Option('--window <duration>', 'moving-average window size')
-        .env('CRYPTO_WINDOW')
-        .argParser(durationArgument({ positive: true }))
-        .default(30_000, '30s'),
-    )
-    .addOption(
-      new Option('--slide <duration>', 'how far each hopping window starts after the previous one')
-        .env('CRYPTO_SLIDE')
-        .argParser(durationArgument({ positive: true }))
-        .default(5_000, '5s'),
-    )
-    .addOption(
       new Option('--moving-average <kind>', 'hopping windows, or Kafka Streams sliding windows of --window')
         .choices(['hopping', 'sliding'])
         .env('CRYPTO_MOVING_AVERAGE')
@@ -168,18 +156,12 @@ export const processCommand = (io: CliIo): Command =>
         .default([...CANDLE_INTERVALS], CANDLE_INTERVALS.join(',')),
     )
     .addOption(
-      new Option('--watermark <duration>', 'how far the watermark trails the largest trade time seen')
-        .env('CRYPTO_WATERMARK')
-        .argParser(durationArgument({ positive: false }))
-        .default(60_000, '1m'),
-    )
-    .addOption(
-      new Option(
+      durationOption(
         '--idle-close <duration>',
         'once caught up and quiet this long, let the watermark follow the clock (closes the last windows of a replay)',
-      )
-        .env('CRYPTO_IDLE_CLOSE')
-        .argParser(durationArgument({ positive: true })),
+        'CRYPTO_IDLE_CLOSE',
+        { positive: true },
+      ),
     )
     .addOption(
       new Option('--exactly-once', 'Kafka outputs in transactions (needs --client platformatic)').env(

@@ -6,7 +6,7 @@ import { createLogger } from '../../../src/metrics/index.js';
 import { readCaptureFile } from '../readCaptureFile.js';
 import { replay, type ReplaySettings } from '../replay.js';
 import type { CliIo } from './CliIo.js';
-import { durationArgument } from './options.js';
+import { windowOptions, withOptions } from './options.js';
 
 interface ReplayOptions {
   readonly input: readonly string[];
@@ -139,7 +139,7 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
 
 /** `replay`: captures → moving averages, late trades and dead letters, in files. */
 export const replayCommand = (io: CliIo): Command =>
-  new Command('replay')
+  withOptions(new Command('replay'), windowOptions())
     .description(
       'Backtest: replay Binance captures through the moving-average pipeline on the in-memory log, ' +
         'deterministically, and write every closed window to a JSON Lines file.',
@@ -161,24 +161,6 @@ export const replayCommand = (io: CliIo): Command =>
         '--dead-letter <file>',
         'trades that failed to decode and unreadable lines, with the reason (else only logged)',
       ).env('CRYPTO_DEAD_LETTER'),
-    )
-    .addOption(
-      new Option('--window <duration>', 'window size')
-        .env('CRYPTO_WINDOW')
-        .argParser(durationArgument({ positive: true }))
-        .default(30_000, '30s'),
-    )
-    .addOption(
-      new Option('--slide <duration>', 'how far each window starts after the previous one')
-        .env('CRYPTO_SLIDE')
-        .argParser(durationArgument({ positive: true }))
-        .default(5_000, '5s'),
-    )
-    .addOption(
-      new Option('--watermark <duration>', 'how far the watermark trails the largest trade time seen')
-        .env('CRYPTO_WATERMARK')
-        .argParser(durationArgument({ positive: false }))
-        .default(60_000, '1m'),
     )
     .addHelpText(
       'after',

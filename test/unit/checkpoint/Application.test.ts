@@ -169,20 +169,23 @@ describe('Application on the in-memory log', () => {
   });
 });
 
-describe('Application checkpoints and restores', () => {
-  const SYMBOLS = ['BTC', 'ETH', 'SOL', 'XRP'];
-  const batch = (from: number, to: number) => {
-    const out: { key: Uint8Array; value: Uint8Array }[] = [];
-    for (let T = from; T < to; T += 250) for (const s of SYMBOLS) out.push(trade(s, T));
-    return out;
-  };
-  // A far-future trade on each partition closes every window of the data above.
-  const closing = (log: MemoryLog) =>
-    log.produce(
-      'trades',
-      [0, 1].map((partition) => ({ ...trade('BTC', 10_000_000), partition })),
-    );
+const SYMBOLS = ['BTC', 'ETH', 'SOL', 'XRP'];
 
+/** Trades of every symbol, one each 250 ms from `from` to `to`. */
+const batch = (from: number, to: number) => {
+  const out: { key: Uint8Array; value: Uint8Array }[] = [];
+  for (let T = from; T < to; T += 250) for (const s of SYMBOLS) out.push(trade(s, T));
+  return out;
+};
+
+/** A far-future trade on each partition: it closes every window of the data before it. */
+const closing = (log: MemoryLog) =>
+  log.produce(
+    'trades',
+    [0, 1].map((partition) => ({ ...trade('BTC', 10_000_000), partition })),
+  );
+
+describe('Application checkpoints and restores', () => {
   const app = (log: MemoryLog, sink: Counts, spec: WindowSpec) =>
     countingApp(log, sink, { applicationId: 'restarts', spec });
 
@@ -338,18 +341,6 @@ describe('Application scale-out', () => {
 const withoutTransactions = ({ transactionalProducer: _, ...rest }: LogTransport): LogTransport => rest;
 
 describe('Application exactly-once', () => {
-  const SYMBOLS = ['BTC', 'ETH', 'SOL', 'XRP'];
-  const batch = (from: number, to: number) => {
-    const out: { key: Uint8Array; value: Uint8Array }[] = [];
-    for (let T = from; T < to; T += 250) for (const s of SYMBOLS) out.push(trade(s, T));
-    return out;
-  };
-  const closing = (log: MemoryLog) =>
-    log.produce(
-      'trades',
-      [0, 1].map((partition) => ({ ...trade('BTC', 10_000_000), partition })),
-    );
-
   /** Counts per symbol and 10 s window into the topic `counts`, in transactions. */
   const app = (log: MemoryLog, transport: LogTransport = memoryTransport(log)) => {
     const a = new Application({
