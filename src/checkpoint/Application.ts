@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, Subscription, type Observable } from 'rxjs';
 import type { Serde } from '../codecs/Serde.js';
 import { deadLetterHeaders } from '../codecs/deadLetterHeaders.js';
 import { Watermark, type Chunk, type Diverted } from '../core/Chunk.js';
@@ -175,6 +175,8 @@ export class Application {
   /** Batches and checkpoints run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** The running pipeline's subscriptions. */
+  private readonly pipeline = new Subscription();
   private failure: unknown;
   private state: 'new' | 'running' | 'stopped' = 'new';
 
@@ -266,8 +268,12 @@ export class Application {
           ),
         ))
       : undefined;
-    this.state = 'running';
     const { transport, applicationId } = this.options;
+    for (const topic of this.sources.keys()) {
+      const partitions = await transport.partitions(topic).catch(() => 0);
+      if (partitions === 0) raise(configError('source.topic', `topic "${topic}" does not exist`));
+    }
+    this.state = 'running';
     const deadLetterTopics = [...this.sources.values()].filter(
       (s) => (s.options.onDecodeError ?? 'dead-letter') === 'dead-letter',
     );
@@ -286,24 +292,28 @@ export class Application {
     this.producer = await transport.producer();
 
     const ctx = new RunContext({ partitionedState: true });
-    ctx.diverted.subscribe((d) => {
-      this.metrics.diverted.inc({ operator: d.operator, reason: d.reason });
-      if (d.reason === 'late')
-        this.metrics.lateRecords.inc({ operator: d.operator, topic: d.record.origin?.topic ?? '' });
-      this.divertedSubject.next(d);
-    });
+    this.pipeline.add(
+      ctx.diverted.subscribe((d) => {
+        this.metrics.diverted.inc({ operator: d.operator, reason: d.reason });
+        if (d.reason === 'late')
+          this.metrics.lateRecords.inc({ operator: d.operator, topic: d.record.origin?.topic ?? '' });
+        this.divertedSubject.next(d);
+      }),
+    );
     for (const { stream, sink } of this.outputs) {
-      stream.chunks(ctx).subscribe({
-        next: (chunk) => {
-          const records: StreamRecord<unknown, unknown>[] = [];
-          for (const e of chunk) if (!(e instanceof Watermark)) records.push(e);
-          if (records.length > 0) {
-            sink.write(records);
-            this.metrics.recordsOut.inc({ operator: sink.name, topic: '' }, records.length);
-          }
-        },
-        error: (error: unknown) => this.fail(error),
-      });
+      this.pipeline.add(
+        stream.chunks(ctx).subscribe({
+          next: (chunk) => {
+            const records: StreamRecord<unknown, unknown>[] = [];
+            for (const e of chunk) if (!(e instanceof Watermark)) records.push(e);
+            if (records.length > 0) {
+              sink.write(records);
+              this.metrics.recordsOut.inc({ operator: sink.name, topic: '' }, records.length);
+            }
+          },
+          error: (error: unknown) => this.fail(error),
+        }),
+      );
     }
     await this.prepareChangelogs(ctx);
     ctx.start();
@@ -414,6 +424,8 @@ export class Application {
       if (this.failure === undefined) await this.checkpoint();
     } finally {
       await this.consumer?.stop();
+      // After the last batch: the operators' timers (idleness, idle close) go with their subscriptions.
+      this.pipeline.unsubscribe();
       await Promise.all(this.outputs.map(({ sink }) => sink.close?.()));
       await this.producer?.close();
       await this.transactions?.close();
@@ -456,6 +468,7 @@ export class Application {
     this.state = 'stopped';
     this.releaseProcess();
     await this.consumer?.stop();
+    this.pipeline.unsubscribe();
     await this.producer?.close();
     await this.transactions?.close();
     await this.options.transport.close();

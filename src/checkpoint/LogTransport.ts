@@ -121,7 +121,7 @@ export interface LogTransport {
   transactionalProducer?(transactionalId: string): Promise<TransactionalProducer>;
   /** Creates the topics that do not exist; existing ones are left as they are. */
   ensureTopics(topics: readonly TopicSpec[]): Promise<void>;
-  /** Number of partitions of a topic. */
+  /** Number of partitions of a topic; 0 (or a rejection) when it does not exist. */
   partitions(topic: string): Promise<number>;
   /** Each partition's end offset (the offset the next record appended will get). */
   endOffsets(topic: string): Promise<readonly TopicPartitionOffset[]>;

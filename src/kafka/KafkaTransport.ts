@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   Kafka,
   logLevel,
+  Partitioners,
   type Admin,
   type Consumer,
   type IHeaders,
@@ -89,6 +90,8 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
       new KafkaLogConsumer(kafka, adminClient, groupId, topics, options.consumer ?? {}),
     producer: async () => {
       const producer = kafka.producer({
+        // Kafka's own murmur2 partitioner (the Java client's), chosen explicitly.
+        createPartitioner: Partitioners.DefaultPartitioner,
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
@@ -129,6 +132,8 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
     },
     partitions: async (topic) => {
       const client = await adminClient();
+      // Asked first: offsets of a topic that does not exist are retried for seconds before failing.
+      if (!(await client.listTopics()).includes(topic)) return 0;
       return (await client.fetchTopicOffsets(topic)).length;
     },
     readPartition: (topic, partition, fromOffset) =>

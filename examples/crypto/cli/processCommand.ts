@@ -101,7 +101,11 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    command.error(`error: cannot start: ${(error as Error).message}`, { code: 'crypto.startFailed' });
+  }
   const { influxUrl: _url, ...shown } = options;
   logger.info({ ...shown, influx: influx !== undefined }, 'processing');
   await stopped;

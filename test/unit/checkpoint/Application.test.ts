@@ -487,6 +487,17 @@ describe('Application exactly-once', () => {
   });
 });
 
+describe('Application sources', () => {
+  it('refuse to start on a topic that does not exist, naming it', async () => {
+    const app = new Application({ applicationId: 'missing', transport: memoryTransport(new MemoryLog()) });
+    app.to(app.source({ topic: 'nowhere', value: json(Trade) }), new RecordingSink());
+    await expect(app.start()).rejects.toMatchObject({
+      error: { code: 'CONFIG_INVALID', field: 'source.topic' },
+      message: expect.stringContaining('"nowhere" does not exist'),
+    });
+  });
+});
+
 describe('Application topic sinks', () => {
   it('creates an output topic that does not exist when asked to, and rejects a bad partition count', async () => {
     const log = new MemoryLog();
