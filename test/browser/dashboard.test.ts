@@ -168,7 +168,7 @@ test('on a phone, the page fits the width and keeps the chart and the panel', as
   await page.goto(dashboard.url);
   const expected = expectedPanel('BTCUSDT', '1s', 15 * MINUTE);
   await expect.poll(() => panelOf(page), { timeout: 30_000 }).toEqual(expected.panel);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
   const chart = await page.locator('[data-testid="chart"]').boundingBox();
   expect(chart!.width).toBeGreaterThan(300);
   expect(chart!.height).toBeGreaterThan(300);

@@ -1,6 +1,7 @@
 import { Subject } from 'rxjs';
 import { afterEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
+import type { CandleEvent } from '../../examples/crypto/dashboard/DashboardEvent.js';
 import {
   inMemoryHistory,
   startDashboard,
@@ -13,7 +14,7 @@ import type { DashboardState, ServerMessage } from '../../examples/crypto/dashbo
 import { TributaryException } from '../../src/index.js';
 import { waitFor } from '../integration/helpers.js';
 
-const candle = (symbol: string, start: number, close = 100): DashboardEvent => ({
+const candle = (symbol: string, start: number, close = 100): CandleEvent => ({
   type: 'candle',
   symbol,
   interval: '1s',

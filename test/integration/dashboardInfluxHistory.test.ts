@@ -2,8 +2,7 @@ import { expect, test } from 'vitest';
 import { byLength, type DashboardEvent } from '../../examples/crypto/dashboard/DashboardEvent.js';
 import { influxHistory, inMemoryHistory } from '../../examples/crypto/dashboard/index.js';
 import { replayedResults, writeResults } from './dashboardData.js';
-import { createBucket } from './helpers.js';
-import { connectionTo } from './influxSinkHelpers.js';
+import { createBucket, services } from './helpers.js';
 
 const sorted = (events: readonly DashboardEvent[]) =>
   [...events].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
@@ -15,7 +14,8 @@ test("the dashboard's history read from InfluxDB is the results the pipeline wro
 
   const memory = inMemoryHistory();
   for (const e of events) memory.add(e);
-  const influx = influxHistory(connectionTo(bucket));
+  const { INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG } = services();
+  const influx = influxHistory({ url: INFLUX_URL, token: INFLUX_TOKEN, org: INFLUX_ORG, bucket });
 
   const extent = await influx.extent();
   expect(extent).toEqual({

@@ -1,6 +1,6 @@
 import { Subject, type Observable } from 'rxjs';
-import type { Sink, StreamRecord } from '../../../src/index.js';
-import type { DashboardEvent } from './DashboardEvent.js';
+import type { Candle, Sink, StreamRecord, WindowResult } from '../../../src/index.js';
+import type { CandleEvent, DashboardEvent } from './DashboardEvent.js';
 
 /** The events of an application's outputs, for {@link startDashboard}. */
 export interface DashboardFeed {
@@ -49,3 +49,24 @@ export function dashboardFeed(): DashboardFeed {
     end: () => subject.complete(),
   };
 }
+
+/**
+ * The dashboard's event of an `aggregators.ohlcv` window result.
+ *
+ * @example
+ * ```ts
+ * app.to(candles, feed.sink((r) => candleEvent(r.key, '1m', r.value)));
+ * ```
+ */
+export const candleEvent = (symbol: string, interval: string, result: WindowResult<Candle>): CandleEvent => ({
+  type: 'candle',
+  symbol,
+  interval,
+  start: result.window.start,
+  end: result.window.end,
+  open: result.value.open,
+  high: result.value.high,
+  low: result.value.low,
+  close: result.value.close,
+  volume: result.value.volume,
+});

@@ -17,7 +17,7 @@ export type { HistoryExtent, HistoryOptions, HistorySource, RecordingHistory } f
 export { inMemoryHistory, type InMemoryHistoryOptions } from './inMemoryHistory.js';
 export { influxHistory, type InfluxHistoryConnection, type InfluxHistoryOptions } from './influxHistory.js';
 export { averagePoints, candlePoints, MEASUREMENTS } from './influxSchema.js';
-export { dashboardFeed, type DashboardFeed } from './dashboardFeed.js';
+export { candleEvent, dashboardFeed, type DashboardFeed } from './dashboardFeed.js';
 export {
   startDashboard,
   type Dashboard,

@@ -12,6 +12,7 @@ import { map, type Observable } from 'rxjs';
 import { aggregators, hopping, KStream, record, tumbling, type Duration } from '../../../src/index.js';
 import { decodeTrade, type Trade } from '../trade.js';
 import type { DashboardEvent } from './DashboardEvent.js';
+import { candleEvent } from './dashboardFeed.js';
 
 /** The bundled recording: BTCUSDT and ETHUSDT, 2024-08-08 23:54:15 → 2024-08-09 00:05:05 UTC. */
 export const SAMPLE = fileURLToPath(new URL('../data/binance-trades-2024-08-08.jsonl.gz', import.meta.url));
@@ -72,18 +73,7 @@ export function replay(
       .aggregate(aggregators.ohlcv({ price: (t: Trade) => t.price, volume: (t: Trade) => t.qty }), {
         name: `candles-${interval}`,
       })
-      .mapValues(({ window, value: c }, { key }): DashboardEvent => ({
-        type: 'candle',
-        symbol: key,
-        interval,
-        start: window.start,
-        end: window.end,
-        open: c.open,
-        high: c.high,
-        low: c.low,
-        close: c.close,
-        volume: c.volume,
-      })),
+      .mapValues((result, { key }): DashboardEvent => candleEvent(key, interval, result)),
   );
   return averages
     .merge(...candles)
