@@ -72,11 +72,13 @@ describe('startDashboard', () => {
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const html = await (await fetch(dashboard.url)).text();
     expect(html).toContain('<title>Crypto live dashboard · Tributary</title>');
+    expect((await fetch(dashboard.url)).headers.get('cache-control')).toBe('no-cache');
     const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     const asset = await fetch(new URL(script!, dashboard.url));
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
   test('the state names the symbols, their intervals, the latest result time and whether the feed ended', async () => {
@@ -178,6 +180,15 @@ describe('startDashboard', () => {
     expect(received.filter((m) => m.type === 'events')).toEqual([
       { type: 'events', events: [batch[0], batch[2]], now: T0 + 30_000 },
     ]);
+
+    // Another symbol's result: this page hears only that time moved on.
+    events.next(candle('BTCUSDT', T0 + 60_000));
+    await waitFor(() => received.filter((m) => m.type === 'events').length === 2, { what: 'the new time' });
+    expect(received.filter((m) => m.type === 'events')[1]).toEqual({
+      type: 'events',
+      events: [],
+      now: T0 + 61_000,
+    });
 
     events.complete();
     await waitFor(() => received.some((m) => m.type === 'state' && m.status === 'ended'), {

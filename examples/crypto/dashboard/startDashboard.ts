@@ -93,7 +93,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   let now: number | undefined;
   let status: FeedStatus = 'live';
   let failure: string | undefined;
-  const pages = new Map<WebSocket, { symbol?: string }>();
+  /** Each page's socket: the symbol it follows and the "now" it was last told. */
+  const pages = new Map<WebSocket, { symbol?: string; now?: number | undefined }>();
 
   const state = async (): Promise<DashboardState> => {
     const extent = await history.extent().catch((error: unknown) => {
@@ -143,7 +144,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     for (const [socket, page] of pages) {
       if (page.symbol === undefined) continue;
       const events = batch.filter((e) => e.symbol === page.symbol);
-      if (events.length > 0) send(socket, { type: 'events', events, now: now ?? null });
+      // A page on a quiet symbol still hears that time moved on, so its range follows.
+      if (events.length > 0 || page.now !== now) {
+        page.now = now;
+        send(socket, { type: 'events', events, now: now ?? null });
+      }
     }
   };
   const receive = (event: DashboardEvent) => {
@@ -173,7 +178,17 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const app = Fastify({ logger: false });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  await app.register(fastifyStatic, { root: assets, index: 'index.html', maxAge: '1h' });
+  await app.register(fastifyStatic, {
+    root: assets,
+    index: 'index.html',
+    cacheControl: false,
+    // Asset names carry their content hash; the page names the current ones, so it is always revalidated.
+    setHeaders: (reply, path) =>
+      reply.header(
+        'cache-control',
+        path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+      ),
+  });
 
   app.get('/api/state', async (_request, reply) =>
     reply.header('cache-control', 'no-store').send(await state()),
@@ -196,7 +211,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
 
   app.get('/ws', { websocket: true }, (socket) => {
-    const page: { symbol?: string } = {};
+    const page: { symbol?: string; now?: number | undefined } = {};
     pages.set(socket, page);
     socket.on('close', () => pages.delete(socket));
     socket.on('message', (data) => {
