@@ -70,12 +70,14 @@ describe('startDashboard', () => {
   test('serves the page and its assets', async () => {
     const dashboard = await start(new Subject());
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const html = await (await fetch(dashboard.url)).text();
+    const page = await fetch(dashboard.url);
+    const html = await page.text();
     expect(html).toContain('<title>Crypto live dashboard · Tributary</title>');
-    expect((await fetch(dashboard.url)).headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
     const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     const asset = await fetch(new URL(script!, dashboard.url));
+    expect(await asset.text()).toContain('lightweight-charts');
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toMatch(/javascript/);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
