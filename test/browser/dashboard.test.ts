@@ -175,3 +175,35 @@ test('on a phone, the page fits the width and keeps the chart and the panel', as
   await page.screenshot({ path: `${ARTIFACTS}dashboard-phone.png`, fullPage: true });
   await page.close();
 });
+
+test('when the history fails, the page says so and still shows what arrives live', async () => {
+  const events = new Subject<DashboardEvent>();
+  const broken = await startDashboard({
+    port: 0,
+    events,
+    history: {
+      query: () => Promise.reject(new Error('InfluxDB unreachable')),
+      extent: () => Promise.resolve({ symbols: {}, latest: undefined }),
+    },
+    symbols: ['BTCUSDT'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(broken.url);
+    // Live: the socket carries BTCUSDT's results from here on.
+    await expect.poll(() => text(page, 'status')).toBe('Live');
+    const candles = produced.filter(
+      (e) => e.type === 'candle' && e.symbol === 'BTCUSDT' && e.interval === '1s',
+    );
+    for (const e of candles.slice(0, 30)) events.next(e);
+    await expect
+      .poll(() => text(page, 'basis'))
+      .toBe(
+        'History unavailable (history unavailable: InfluxDB unreachable): showing only what arrived live.',
+      );
+    await expect.poll(() => count(page, 'legend-candles')).toBe(30);
+    await page.close();
+  } finally {
+    await broken.close();
+  }
+});

@@ -176,7 +176,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
   };
 
-  const app = Fastify({ logger: false });
+  // A view: stopping it does not wait for slow pages' requests.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifyStatic, {
     root: assets,

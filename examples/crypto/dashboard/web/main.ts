@@ -151,9 +151,11 @@ function draw(): void {
   for (const dd of [ui.current, ui.min, ui.max, ui.change, ui.volume]) unitsApart(dd);
   ui.change.dataset.sign = s.change === undefined || s.change === 0 ? '' : s.change > 0 ? 'up' : 'down';
   ui.basis.textContent =
-    s.candles === 0
-      ? 'No candle in the range yet.'
-      : `Over the ${s.candles} ${interval} candles starting from ${formatUtc(from)} to ${formatUtc(to)} UTC.`;
+    historyError !== undefined
+      ? `History unavailable (${historyError}): showing only what arrived live.`
+      : s.candles === 0
+        ? 'No candle in the range yet.'
+        : `Over the ${s.candles} ${interval} candles starting from ${formatUtc(from)} to ${formatUtc(to)} UTC.`;
 }
 
 /** Sets a value's unit (`USDT`, `BTC`, `(−0.38 %)`) in smaller type; the text stays the same. */
@@ -171,7 +173,7 @@ function drawStatus(): void {
   const [status, text] =
     connection === 'reconnecting'
       ? ['reconnecting', 'Reconnecting…']
-      : connection === 'connecting'
+      : connection === 'connecting' || (view.symbol !== undefined && subscribedTo !== view.symbol)
         ? ['connecting', 'Connecting…']
         : state.status === 'live'
           ? ['live', 'Live']
@@ -249,6 +251,7 @@ ui.symbol.addEventListener('change', () => {
   settleChoices();
   afterChoice();
   subscribe();
+  drawStatus();
 });
 ui.ranges.addEventListener('click', (event) => {
   const button = (event.target as HTMLElement).closest('button');
@@ -295,6 +298,8 @@ ui.follow.addEventListener('click', () => {
 // ----- the server -----------------------------------------------------------------------------------------
 
 let historyRequest = 0;
+/** Why the last history read failed, until one succeeds. */
+let historyError: string | undefined;
 /** Reads the view's range from the server's history; a reply to an older request is dropped. */
 async function loadHistory(): Promise<void> {
   const { symbol, interval } = view;
@@ -307,14 +312,18 @@ async function loadHistory(): Promise<void> {
     const body = (await response.json()) as HistoryResponse | { error: string };
     if (request !== historyRequest || symbol !== view.symbol) return;
     if ('error' in body) throw new Error(body.error);
+    historyError = undefined;
     take(body.events);
-    render();
   } catch (error) {
-    ui.basis.textContent = `History unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    if (request !== historyRequest) return;
+    historyError = error instanceof Error ? error.message : String(error);
   }
+  render();
 }
 
 let socket: WebSocket | undefined;
+/** The symbol whose results the socket carries (the server confirmed it). */
+let subscribedTo: string | undefined;
 let retryMs = 500;
 function subscribe(): void {
   if (socket?.readyState === WebSocket.OPEN && view.symbol !== undefined) {
@@ -329,6 +338,7 @@ function connect(): void {
   socket = ws;
   ws.addEventListener('open', () => {
     connection = 'open';
+    subscribedTo = undefined;
     retryMs = 500;
     subscribe();
     drawStatus();
@@ -349,6 +359,8 @@ function connect(): void {
       syncUrl();
       render();
     } else if (msg.type === 'subscribed') {
+      subscribedTo = msg.symbol;
+      drawStatus();
       if (msg.symbol === view.symbol) void loadHistory();
     } else {
       if (msg.now !== null) now = Math.max(now ?? -Infinity, msg.now);
