@@ -1,14 +1,16 @@
-import { integerField, type PointMapping } from '../../../src/sinks/influxdb/index.js';
+import type { PointMapping } from '../../../src/sinks/influxdb/index.js';
 import type { AverageEvent, CandleEvent } from './DashboardEvent.js';
 
 /**
  * The example's InfluxDB schema, which the dashboard and the Grafana provisioning read. A point's identity
  * is its measurement, tags and timestamp, and the timestamp is the window's start (ms), so a replay
- * overwrites its points instead of adding to them.
+ * overwrites its points instead of adding to them. Every field is a float, as the example's application
+ * writes them (a field keeps the type it was first written with, per shard): readers may find more
+ * fields (`vwap`, `trades`) and ignore them.
  *
  * | measurement  | tags                 | fields                                         |
  * | ------------ | -------------------- | ---------------------------------------------- |
- * | `crypto_avg` | `symbol`             | `average_price`, `count` (integer), `volume`   |
+ * | `crypto_avg` | `symbol`             | `average_price`, `count`, `volume`             |
  * | `candles`    | `symbol`, `interval` | `open`, `high`, `low`, `close`, `volume`       |
  */
 export const MEASUREMENTS = { average: 'crypto_avg', candle: 'candles' } as const;
@@ -19,7 +21,7 @@ export const averagePoints: PointMapping<unknown, AverageEvent> = {
   tags: { symbol: (r) => r.value.symbol },
   fields: {
     average_price: (r) => r.value.average_price,
-    count: integerField((r) => r.value.count),
+    count: (r) => r.value.count,
     volume: (r) => r.value.volume,
   },
   timestamp: (r) => r.value.windowStart,
