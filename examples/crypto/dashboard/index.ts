@@ -15,7 +15,7 @@ export {
 } from './DashboardEvent.js';
 export type { HistoryExtent, HistoryOptions, HistorySource, RecordingHistory } from './HistorySource.js';
 export { inMemoryHistory, type InMemoryHistoryOptions } from './inMemoryHistory.js';
-export { influxHistory, type InfluxHistoryConnection, type InfluxHistoryOptions } from './influxHistory.js';
+export { influxHistory, type InfluxHistoryOptions } from './influxHistory.js';
 export { averagePoints, candlePoints, MEASUREMENTS } from './influxSchema.js';
 export { candleEvent, dashboardFeed, type DashboardFeed } from './dashboardFeed.js';
 export {

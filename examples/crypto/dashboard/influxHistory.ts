@@ -1,17 +1,11 @@
 // The only module of the dashboard that imports the InfluxDB client.
+import { readFileSync } from 'node:fs';
 import { flux, InfluxDB, type QueryApi } from '@influxdata/influxdb-client';
 import { configError, Duration, TributaryException } from '../../../src/index.js';
+import type { InfluxConnection } from '../../../src/sinks/influxdb/index.js';
 import { byLength, intervalMillis, type DashboardEvent } from './DashboardEvent.js';
 import type { HistoryExtent, HistoryOptions, HistorySource } from './HistorySource.js';
 import { MEASUREMENTS } from './influxSchema.js';
-
-/** Where the example's results are stored; a token that may read the bucket. */
-export interface InfluxHistoryConnection {
-  readonly url: string;
-  readonly token: string;
-  readonly org: string;
-  readonly bucket: string;
-}
 
 /** Options of {@link influxHistory}. */
 export interface InfluxHistoryOptions {
@@ -52,21 +46,22 @@ interface LastRow {
 
 /**
  * The dashboard's history read from the InfluxDB the example writes to (see `influxSchema.ts`), with
- * Flux. The token stays on the server: the page asks the dashboard, never InfluxDB.
+ * Flux. The connection is the sink's (`InfluxConnection` from `tributary/influxdb`), with the same
+ * environment fallbacks, so one value serves both. The token stays on the server: the page asks the
+ * dashboard, never InfluxDB.
  *
  * @example
  * ```ts
- * const history = influxHistory({
- *   url: 'http://127.0.0.1:18086', token: process.env.INFLUX_TOKEN!, org: 'tributary', bucket: 'tributary',
- * });
+ * // The token from INFLUX_TOKEN or INFLUX_TOKEN_FILE, like the sink's.
+ * const history = influxHistory({ url: 'http://127.0.0.1:18086', org: 'tributary', bucket: 'tributary' });
  * const lastHour = await history.query('BTCUSDT', Date.now() - 3_600_000, Date.now(), { intervals: ['1m'] });
  * ```
  */
 export function influxHistory(
-  connection: InfluxHistoryConnection,
+  connection: InfluxConnection = {},
   options: InfluxHistoryOptions = {},
 ): HistorySource {
-  const { url, token, org, bucket } = checkConnection(connection);
+  const { url, token, org, bucket } = resolveConnection(connection, process.env);
   const windowMs = Duration.unsafePositiveMillis(options.averageWindow ?? '30s', 'averageWindow');
   const timeout = Duration.unsafePositiveMillis(options.timeout ?? '30s', 'timeout');
   const queries: QueryApi = new InfluxDB({ url, token, timeout }).getQueryApi(org);
@@ -153,27 +148,68 @@ export function influxHistory(
   };
 }
 
-function checkConnection(connection: InfluxHistoryConnection): InfluxHistoryConnection {
+interface Resolved {
+  readonly url: string;
+  readonly token: string;
+  readonly org: string;
+  readonly bucket: string;
+}
+
+// The sink resolves its connection inside tributary/influxdb; these are its rules, for the same value.
+/** Fills what `connection` leaves out from the environment; the error names the field, never the token. */
+export function resolveConnection(
+  connection: InfluxConnection,
+  env: Readonly<Record<string, string | undefined>>,
+): Resolved {
   const fail = (field: string, problem: string): never => {
-    throw new TributaryException(configError(field === '' ? 'connection' : `connection.${field}`, problem));
+    throw new TributaryException(configError(field, problem));
   };
-  if (typeof connection !== 'object' || connection === null) fail('', 'must be an object');
-  for (const field of ['url', 'token', 'org', 'bucket'] as const) {
-    const value: unknown = connection[field];
-    if (typeof value !== 'string' || value.trim() === '') fail(field, 'must be a non-empty string');
-  }
+  if (typeof connection !== 'object' || connection === null) fail('connection', 'must be an object');
+  const value = (field: 'url' | 'org' | 'bucket', variable: string): string => {
+    const given: unknown = connection[field];
+    if (given !== undefined) {
+      if (typeof given !== 'string' || given.trim() === '')
+        fail(`connection.${field}`, 'must be a non-empty string');
+      return (given as string).trim();
+    }
+    const fromEnv = env[variable]?.trim();
+    return fromEnv
+      ? fromEnv
+      : fail(`connection.${field}`, `is required: give connection.${field} or set ${variable}`);
+  };
+  const url = value('url', 'INFLUX_URL');
   let parsed: URL | undefined;
   try {
-    parsed = new URL(connection.url);
+    parsed = new URL(url);
   } catch {
-    fail('url', 'must be an http:// or https:// URL');
+    fail('connection.url', 'must be an http:// or https:// URL');
   }
   if (parsed!.protocol !== 'http:' && parsed!.protocol !== 'https:') {
-    fail('url', 'must be an http:// or https:// URL');
+    fail('connection.url', 'must be an http:// or https:// URL');
   }
   // The URL is not repeated: it would show the credentials.
   if (parsed!.username !== '' || parsed!.password !== '') {
-    fail('url', 'must not carry credentials: give the token as connection.token');
+    fail('connection.url', 'must not carry credentials: give the token as connection.token');
   }
-  return connection;
+  const tokenFile =
+    connection.tokenFile ?? (connection.token === undefined ? env.INFLUX_TOKEN_FILE : undefined);
+  if (connection.token !== undefined && connection.tokenFile !== undefined) {
+    fail('connection.token', 'and connection.tokenFile exclude each other: give one');
+  }
+  let token = connection.token ?? (tokenFile === undefined ? env.INFLUX_TOKEN : undefined);
+  if (tokenFile !== undefined) {
+    try {
+      token = readFileSync(tokenFile, 'utf8');
+    } catch (error) {
+      fail('connection.tokenFile', `cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  }
+  token = token?.trim();
+  if (!token) {
+    fail(
+      'connection.token',
+      'is required: give connection.token or connection.tokenFile, or set INFLUX_TOKEN or INFLUX_TOKEN_FILE',
+    );
+  }
+  return { url, token: token!, org: value('org', 'INFLUX_ORG'), bucket: value('bucket', 'INFLUX_BUCKET') };
 }
