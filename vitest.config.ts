@@ -11,6 +11,17 @@ export default defineConfig({
         },
       },
       {
+        // The dashboard's server and page, in headless Chromium (Debian's package): no Kafka, no InfluxDB.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          allowOnly: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
