@@ -134,6 +134,6 @@ describe('tributary-crypto', () => {
     expect((await parse(['--log-level', 'loud', 'replay', ...input, ...out])).stderr).toContain(
       "error: option '--log-level <level>' argument 'loud' is invalid. Allowed choices are trace, debug, info, warn, error, fatal, silent.",
     );
-    expect((await parse(['produce'])).stderr).toContain("error: unknown command 'produce'");
+    expect((await parse(['publish'])).stderr).toContain("error: unknown command 'publish'");
   });
 });
