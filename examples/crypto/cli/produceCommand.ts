@@ -12,12 +12,13 @@ import {
 } from '../produce/binanceStreams.js';
 import { captureFiles, produceLive, replayCaptures, type ProduceTopics } from '../produce/produce.js';
 import { Publisher } from '../produce/Publisher.js';
+import { DEFAULT_TOPICS } from '../cryptoApplication.js';
 import type { CliIo } from './CliIo.js';
 import { durationArgument } from './options.js';
 
 interface ProduceOptions {
   readonly brokers?: readonly string[];
-  readonly kafkaClient: 'kafkajs' | 'platformatic';
+  readonly client: 'kafkajs' | 'platformatic';
   readonly tradesTopic: string;
   readonly klinesTopic: string;
   readonly partitions: number;
@@ -156,7 +157,7 @@ const kafkajsLogs =
 const transportFor = (options: ProduceOptions, log: Logger): (() => LogTransport) => {
   const brokers = options.brokers!;
   const clientId = 'tributary-crypto-produce';
-  return options.kafkaClient === 'platformatic'
+  return options.client === 'platformatic'
     ? () => platformaticTransport({ brokers, clientId })
     : () => kafkaTransport({ brokers, clientId, kafkaConfig: { logCreator: kafkajsLogs(log) } });
 };
@@ -210,7 +211,7 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
   const mode = options.replay === undefined ? 'live' : 'replay';
   const kafka = {
     brokers: options.brokers,
-    kafkaClient: options.kafkaClient,
+    client: options.client,
     topics,
     partitions: options.partitions,
     maxBuffered: options.maxBuffered,
@@ -302,7 +303,7 @@ export const produceCommand = (io: CliIo): Command =>
         .argParser(brokersArgument),
     )
     .addOption(
-      new Option('--kafka-client <client>', 'the Kafka client library')
+      new Option('--client <name>', 'Kafka client')
         .choices(['kafkajs', 'platformatic'])
         .env('CRYPTO_KAFKA_CLIENT')
         .default('kafkajs'),
@@ -310,7 +311,7 @@ export const produceCommand = (io: CliIo): Command =>
     .addOption(
       new Option('--trades-topic <topic>', 'topic of the trade messages')
         .env('CRYPTO_TRADES_TOPIC')
-        .default('binance-trades'),
+        .default(DEFAULT_TOPICS.trades),
     )
     .addOption(
       new Option('--klines-topic <topic>', 'topic of the kline messages')

@@ -49,7 +49,7 @@ describe('tributary-crypto produce', () => {
     for (const text of [
       '--brokers <list>',
       'env: KAFKA_BROKERS',
-      '--kafka-client <client>',
+      '--client <name>',
       '--trades-topic <topic>',
       'default: "binance-trades", env: CRYPTO_TRADES_TOPIC',
       '--klines-topic <topic>',
@@ -138,8 +138,8 @@ describe('tributary-crypto produce', () => {
     ],
     [
       'an unknown client',
-      [...brokers, ...replay, '--kafka-client', 'librdkafka'],
-      "error: option '--kafka-client <client>' argument 'librdkafka' is invalid. Allowed choices are kafkajs, platformatic.",
+      [...brokers, ...replay, '--client', 'librdkafka'],
+      "error: option '--client <name>' argument 'librdkafka' is invalid. Allowed choices are kafkajs, platformatic.",
     ],
   ])('rejects %s, naming the option', async (_what, args, message) => {
     const { error, stderr } = await parse(['produce', ...args]);
