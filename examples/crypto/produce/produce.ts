@@ -24,8 +24,9 @@ export const RECEIVED_AT_HEADER = 'binance.received-at';
 const encoder = new TextEncoder();
 
 /**
- * The record of a message: keyed by its symbol, its value the message's bytes as received, its timestamp
- * the local receive time in ms, and the precise receive time in the {@link RECEIVED_AT_HEADER} header.
+ * The record of a message: keyed by its symbol, its value the message's bytes as received, the precise
+ * local receive time in the {@link RECEIVED_AT_HEADER} header, and as timestamp that time in ms, or
+ * `timestampMs` when given.
  *
  * @example
  * ```ts
@@ -34,10 +35,15 @@ const encoder = new TextEncoder();
  * //   headers: { 'binance.received-at': '1723161254087896568' } }
  * ```
  */
-export const binanceRecord = (symbol: string, value: Uint8Array, receivedAtNs: bigint): LogMessage => ({
+export const binanceRecord = (
+  symbol: string,
+  value: Uint8Array,
+  receivedAtNs: bigint,
+  timestampMs = Number(receivedAtNs / 1_000_000n),
+): LogMessage => ({
   key: encoder.encode(symbol),
   value,
-  timestamp: Number(receivedAtNs / 1_000_000n),
+  timestamp: timestampMs,
   headers: { [RECEIVED_AT_HEADER]: receivedAtNs.toString() },
 });
 
@@ -78,7 +84,9 @@ export interface ReplayOptions {
 /**
  * Publishes the trades and klines of captures, merged by local receive time ({@link mergeByLocalTime}),
  * at their recorded pace times `speed`, in that order. A full buffer pauses the reading: nothing is
- * dropped. Resolves when the last message is queued (not yet acknowledged: flush the publisher) or the
+ * dropped. Each record's header has the recorded receive time, and its timestamp is the time it was
+ * replayed: a broker's time-based retention would delete records stamped with a past recording's times at
+ * its next check. Resolves when the last message is queued (not yet acknowledged: flush the publisher) or the
  * signal aborted, with what the captures held besides.
  */
 export const replayCaptures = async ({
@@ -107,10 +115,8 @@ export const replayCaptures = async ({
       continue;
     }
     const topic = message._tag === 'trade' ? topics.trades : topics.klines;
-    const queued = await publisher.publish(
-      topic,
-      binanceRecord(message.symbol, encoder.encode(m.json), m.localTimeNs),
-    );
+    const record = binanceRecord(message.symbol, encoder.encode(m.json), m.localTimeNs, now());
+    const queued = await publisher.publish(topic, record);
     if (!queued) break;
   }
   return counts;

@@ -126,7 +126,8 @@ describe('replayCaptures', () => {
     );
     const localTimes = expected.map((l) => l.slice(0, l.indexOf(' ')));
     expect(published.map((r) => decoder.decode(r.headers[RECEIVED_AT_HEADER]))).toEqual(localTimes);
-    expect(published.map((r) => r.timestamp)).toEqual(localTimes.map((t) => Number(BigInt(t) / MS)));
+    // Stamped when replayed, so that the broker's retention keeps them: here, at once, on the fake clock.
+    expect(new Set(published.map((r) => r.timestamp))).toEqual(new Set([Date.now()]));
     expect(counts.skipped).toEqual(skippedTotals(captures));
     expect(counts).toMatchObject({ lines: btc.length + eth.length, unreadable: 0, outOfOrder: 0 });
   });
