@@ -59,11 +59,14 @@ const isGzip = async (path: string): Promise<boolean> => {
  */
 export async function* captureFileLines(path: string): AsyncGenerator<string> {
   const file = createReadStream(path);
+  // pipeline() passes an error of either stream on to the last one, which ends the line iterator with it.
+  const text: Readable = (await isGzip(path)) ? pipeline(file, createGunzip(), () => undefined) : file;
+  const lines = createInterface({ input: text, crlfDelay: Infinity });
   try {
-    // pipeline() passes an error of either stream on to the last one, which ends the line iterator with it.
-    const text: Readable = (await isGzip(path)) ? pipeline(file, createGunzip(), () => undefined) : file;
-    yield* createInterface({ input: text, crlfDelay: Infinity });
+    yield* lines;
   } finally {
+    // A consumer that stopped early closes the file; the streams' complaints about it are moot.
+    lines.on('error', () => undefined);
     file.destroy();
   }
 }
