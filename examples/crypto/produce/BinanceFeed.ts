@@ -254,6 +254,7 @@ export class BinanceFeed {
         this.replacement = undefined;
         clearTimeout(this.overlapTimer);
         this.takeOver(next);
+        log.info({ connection: next.id, replaced: conn.id }, 'the replacement connection takes over');
         return;
       }
       this.lost = true;

@@ -192,6 +192,10 @@ describe('BinanceFeed', () => {
     await until(() => received.length === 4, 'trades on the replacement');
     expect(received.map(tradeId)).toEqual(idsOf(TRADES.slice(0, 4)));
     expect(messages('reconnecting')).toHaveLength(0);
+    expect(messages('the replacement connection takes over')[0]).toMatchObject({
+      connection: 2,
+      replaced: 1,
+    });
     expect(feed.stats.connections).toBe(2);
   });
 
