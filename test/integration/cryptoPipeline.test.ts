@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished, test } from 'vitest';
+import { BUNDLED_CAPTURES } from '../../examples/crypto/cli/startCommand.js';
 import { readCaptureFile } from '../../examples/crypto/readCaptureFile.js';
 import { replay } from '../../examples/crypto/replay.js';
 import { createBucket, createTopic, services, uniqueName, waitFor, withAdmin } from './helpers.js';
 import { awaitPointCount, fluxRows } from './influxSinkHelpers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const shared = (name: string) =>
-  fileURLToPath(new URL(`../../../shared/data/binance/${name}`, import.meta.url));
-const CAPTURES = [shared('btcusdt_20240808.gz'), shared('ethusdt_20240808.gz')];
+const CAPTURES = BUNDLED_CAPTURES;
 
 /** Runs the example's CLI (`npm run crypto -- …`) with the services' environment. */
 function crypto(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
