@@ -47,7 +47,7 @@ test(
             n.startsWith(applicationId) ||
             n.startsWith(averages) ||
             n.startsWith(candles) ||
-            n.startsWith(trades),
+            n === `${trades}.dlq`,
         );
         await admin.deleteTopics({ topics: mine });
       }),
