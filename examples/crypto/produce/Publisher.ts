@@ -9,7 +9,7 @@ export interface PublisherOptions {
    * asks for another, so that no client keeps the failure.
    */
   readonly transport: () => LogTransport;
-  /** Topics created when missing, before anything is sent. */
+  /** The topics published to; each is created, when missing, before its first message is sent. */
   readonly topics: readonly TopicSpec[];
   /** Messages held at most, all topics together, while the log has not acknowledged them. */
   readonly maxBuffered: number;
@@ -77,7 +77,7 @@ const pause = (ms: number): { done: Promise<void>; cancel: () => void } => {
 
 /**
  * Publishes messages to a log through its {@link LogTransport}, in order per topic, and rides out a log
- * that cannot be reached: topics are created when missing, sends go one at a time per topic (up to
+ * that cannot be reached: a topic is created when missing before its first message, sends go one at a time per topic (up to
  * `maxBatch` messages each, in the order offered, so that a one-partition topic holds them in exactly
  * that order), and a failed start or send is tried again with exponential backoff and jitter, the messages
  * held meanwhile, `maxBuffered` at most.
@@ -223,7 +223,6 @@ export class Publisher {
     for (let attempt = 0; !this.closing; attempt++) {
       const transport = this.options.transport();
       try {
-        await transport.ensureTopics(topics);
         const producer = await transport.producer();
         if (this.closing) {
           await producer.close().catch(() => undefined);
@@ -258,6 +257,7 @@ export class Publisher {
     const { log, backoff, random, maxBatch = 500 } = this.options;
     const queue = this.queueOf(topic);
     let failures = 0;
+    let created = false;
     while (!this.closing) {
       const producer = this.producer;
       if (producer === undefined || queue.size === 0) {
@@ -266,6 +266,10 @@ export class Publisher {
       }
       const batch = queue.peek(maxBatch);
       try {
+        if (!created) {
+          await this.ensureTopic(topic);
+          created = true;
+        }
         await producer.send(topic, batch);
       } catch (error) {
         if (this.closing) return;
@@ -290,6 +294,20 @@ export class Publisher {
       this.buffered -= batch.length;
       this.published[topic]! += batch.length;
       this.roomAgain();
+    }
+  }
+
+  /**
+   * Creates a topic if it is missing, through a connection of its own: a topic that never gets a message
+   * is never created, and a client whose first admin request failed is not asked again.
+   */
+  private async ensureTopic(topic: string): Promise<void> {
+    const spec = this.options.topics.find((t) => t.topic === topic)!;
+    const transport = this.options.transport();
+    try {
+      await transport.ensureTopics([spec]);
+    } finally {
+      await transport.close().catch(() => undefined);
     }
   }
 

@@ -32,7 +32,7 @@ const setUp = (options: Partial<PublisherOptions> = {}) => {
     ...options,
   });
   onTestFinished(() => publisher.close());
-  return { publisher, ...log, ...logger };
+  return { publisher, memory: log.log, ...log, ...logger };
 };
 
 describe('Publisher', () => {
@@ -50,6 +50,14 @@ describe('Publisher', () => {
       retries: 0,
       buffered: 0,
     });
+  });
+
+  it('creates a topic only when it has a message to send', async () => {
+    const { publisher, memory } = setUp();
+    publisher.start();
+    publisher.offer('trades', message('m0'));
+    await publisher.flush();
+    expect(memory.topics()).toEqual(['trades']);
   });
 
   it('keeps trying to reach the log with backoff, holding the messages, then sends them all in order', async () => {
