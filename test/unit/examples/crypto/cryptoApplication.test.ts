@@ -83,6 +83,43 @@ describe('the process application', () => {
     }
   });
 
+  it('with --moving-average sliding, computes Kafka Streams sliding windows of the same statistics', async () => {
+    const [capture] = await Promise.all([readCaptureFile(slice('btcusdt_20240808_head.gz'))]);
+    const log = new MemoryLog();
+    log.createTopic(DEFAULT_TOPICS.trades, { partitions: 1 });
+    const trades = mergeCaptures([capture!]).flatMap((line) => (line._tag === 'trade' ? [line] : []));
+    log.produce(
+      DEFAULT_TOPICS.trades,
+      trades.map((line) => ({ key: null, value: encoder.encode(line.payload) })),
+    );
+    const averages = collect<WindowStats>();
+    const app = cryptoApplication({
+      applicationId: 'crypto-sliding',
+      transport: memoryTransport(log),
+      topics: DEFAULT_TOPICS,
+      windowMs: 30_000,
+      slideMs: 5_000,
+      watermarkMs: 5_000,
+      movingAverage: 'sliding',
+      candleIntervals: ['1m'],
+      extraSinks: { averages },
+    });
+    onTestFinished(() => app.stop());
+    await app.start();
+    await app.caughtUp();
+
+    const decoded = trades.map((t) => JSON.parse(t.payload) as { p: string; q: string; T: number });
+    expect(averages.values.length).toBeGreaterThan(10);
+    for (const w of averages.values) {
+      // [s, s + 30 s] inclusive, as a half-open interval.
+      expect(w.windowEnd - w.windowStart).toBe(30_001);
+      const inside = decoded.filter((t) => t.T >= w.windowStart && t.T < w.windowEnd);
+      expect(w.count).toBe(inside.length);
+      const mean = inside.reduce((sum, t) => sum + Number(t.p), 0) / inside.length;
+      expect(w.average_price).toBeCloseTo(mean, 6);
+    }
+  });
+
   it('sends trades that do not decode to the dead-letter topic, naming the path inside the envelope', async () => {
     const log = new MemoryLog();
     log.createTopic(DEFAULT_TOPICS.trades, { partitions: 1 });
