@@ -9,7 +9,7 @@ export interface PublisherOptions {
    * asks for another, so that no client keeps the failure.
    */
   readonly transport: () => LogTransport;
-  /** The topics published to; each is created, when missing, before its first message is sent. */
+  /** Topics created when missing, before anything is sent. */
   readonly topics: readonly TopicSpec[];
   /** Messages held at most, all topics together, while the log has not acknowledged them. */
   readonly maxBuffered: number;
@@ -77,7 +77,7 @@ const pause = (ms: number): { done: Promise<void>; cancel: () => void } => {
 
 /**
  * Publishes messages to a log through its {@link LogTransport}, in order per topic, and rides out a log
- * that cannot be reached: a topic is created when missing before its first message, sends go one at a time per topic (up to
+ * that cannot be reached: topics are created when missing, sends go one at a time per topic (up to
  * `maxBatch` messages each, in the order offered, so that a one-partition topic holds them in exactly
  * that order), and a failed start or send is tried again with exponential backoff and jitter, the messages
  * held meanwhile, `maxBuffered` at most.
@@ -116,6 +116,9 @@ export class Publisher {
   private wakeWriters: (() => void)[] = [];
   private readonly pauses = new Set<() => void>();
   private starting: Promise<void> | undefined;
+  private markConnected: () => void = () => undefined;
+  /** Resolved once connected (topics created, producer open), or closed. */
+  private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
   private dropEpisode: { since: number; count: number; warnedAt: number } | undefined;
 
   constructor(private readonly options: PublisherOptions) {
@@ -172,8 +175,12 @@ export class Publisher {
     return true;
   }
 
-  /** Resolves when every message queued so far was acknowledged, or the publisher closed. */
+  /**
+   * Resolves once the producer is open and the topics exist, and every message queued so far was
+   * acknowledged; or when the publisher closed.
+   */
   async flush(): Promise<void> {
+    await this.connected;
     while (this.buffered > 0 && !this.closing) {
       await new Promise<void>((resolve) => this.wakeWriters.push(resolve));
     }
@@ -185,6 +192,7 @@ export class Publisher {
    */
   async close(): Promise<void> {
     this.closing = true;
+    this.markConnected();
     for (const cancel of this.pauses) cancel();
     this.wake();
     this.wakeAllWriters();
@@ -223,6 +231,7 @@ export class Publisher {
     for (let attempt = 0; !this.closing; attempt++) {
       const transport = this.options.transport();
       try {
+        await transport.ensureTopics(topics);
         const producer = await transport.producer();
         if (this.closing) {
           await producer.close().catch(() => undefined);
@@ -231,6 +240,7 @@ export class Publisher {
         this.producer = producer;
         this.transport = transport;
         log.info({ topics: topics.map((t) => t.topic), attempts: attempt + 1 }, 'connected to the log');
+        this.markConnected();
         this.wake();
         return;
       } catch (error) {
@@ -257,7 +267,6 @@ export class Publisher {
     const { log, backoff, random, maxBatch = 500 } = this.options;
     const queue = this.queueOf(topic);
     let failures = 0;
-    let created = false;
     while (!this.closing) {
       const producer = this.producer;
       if (producer === undefined || queue.size === 0) {
@@ -266,10 +275,6 @@ export class Publisher {
       }
       const batch = queue.peek(maxBatch);
       try {
-        if (!created) {
-          await this.ensureTopic(topic);
-          created = true;
-        }
         await producer.send(topic, batch);
       } catch (error) {
         if (this.closing) return;
@@ -294,20 +299,6 @@ export class Publisher {
       this.buffered -= batch.length;
       this.published[topic]! += batch.length;
       this.roomAgain();
-    }
-  }
-
-  /**
-   * Creates a topic if it is missing, through a connection of its own: a topic that never gets a message
-   * is never created, and a client whose first admin request failed is not asked again.
-   */
-  private async ensureTopic(topic: string): Promise<void> {
-    const spec = this.options.topics.find((t) => t.topic === topic)!;
-    const transport = this.options.transport();
-    try {
-      await transport.ensureTopics([spec]);
-    } finally {
-      await transport.close().catch(() => undefined);
     }
   }
 

@@ -52,12 +52,18 @@ describe('Publisher', () => {
     });
   });
 
-  it('creates a topic only when it has a message to send', async () => {
-    const { publisher, memory } = setUp();
+  it('flushes once the topics exist, even with nothing to send', async () => {
+    const { publisher, state, memory } = setUp();
+    state.down = true;
     publisher.start();
-    publisher.offer('trades', message('m0'));
-    await publisher.flush();
-    expect(memory.topics()).toEqual(['trades']);
+    let flushed = false;
+    const flushing = publisher.flush().then(() => (flushed = true));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(flushed).toBe(false);
+    state.down = false;
+    await vi.advanceTimersByTimeAsync(8_000);
+    await flushing;
+    expect(memory.topics().sort()).toEqual(['klines', 'trades']);
   });
 
   it('keeps trying to reach the log with backoff, holding the messages, then sends them all in order', async () => {
