@@ -19,14 +19,27 @@ const isGzip = async (path: string): Promise<boolean> => {
 };
 
 /**
- * Reads a capture file, gzip-compressed (told by its first bytes, whatever its name) or plain, line by
- * line. Rejects when the file cannot be read or is not valid gzip.
+ * The lines of a capture file, gzip (told by its first bytes, whatever its name) or plain, read as they are
+ * consumed: a consumer that stops pulling stops the reading (back-pressure). Rejects when the file cannot
+ * be read or is not valid gzip.
  */
-export const readCaptureFile = async (path: string): Promise<Capture> => {
+export async function* captureFileLines(path: string): AsyncGenerator<string> {
   const file = createReadStream(path);
   // pipeline() passes an error of either stream on to the last one, which ends the line iterator with it.
   const text: Readable = (await isGzip(path)) ? pipeline(file, createGunzip(), () => undefined) : file;
+  const lines = createInterface({ input: text, crlfDelay: Infinity });
+  try {
+    yield* lines;
+  } finally {
+    // A consumer that stopped early closes the file; the streams' complaints about it are moot.
+    lines.on('error', () => undefined);
+    file.destroy();
+  }
+}
+
+/** Reads a whole capture file (see {@link captureFileLines}). */
+export const readCaptureFile = async (path: string): Promise<Capture> => {
   const reader = new CaptureReader(path);
-  for await (const line of createInterface({ input: text, crlfDelay: Infinity })) reader.add(line);
+  for await (const line of captureFileLines(path)) reader.add(line);
   return reader.capture();
 };

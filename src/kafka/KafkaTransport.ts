@@ -83,7 +83,11 @@ export const kafkaTransport = (options: KafkaTransportOptions): LogTransport => 
       const client = kafka.admin();
       await client.connect();
       return client;
-    })());
+    })().catch((error: unknown) => {
+      // Not kept: the next call connects again (the broker may be back).
+      admin = undefined;
+      throw error;
+    }));
 
   return {
     consumer: (groupId, topics) =>

@@ -37,6 +37,7 @@ test(
     const trades = await createTopic(1);
     const averages = uniqueName();
     const candles = uniqueName();
+    const klines = uniqueName();
     const applicationId = uniqueName();
     const bucket = await createBucket();
     onTestFinished(() =>
@@ -47,6 +48,7 @@ test(
             n.startsWith(applicationId) ||
             n.startsWith(averages) ||
             n.startsWith(candles) ||
+            n === klines ||
             n === `${trades}.dlq`,
         );
         await admin.deleteTopics({ topics: mine });
@@ -59,7 +61,17 @@ test(
     expect(expected.length).toBeGreaterThan(100);
 
     // produce: the captures, merged by local time, to the trades topic as fast as possible.
-    const produce = crypto(['produce', '--replay', ...CAPTURES, '--speed', 'max', '--trades-topic', trades]);
+    const produce = crypto([
+      'produce',
+      '--replay',
+      ...CAPTURES,
+      '--speed',
+      'max',
+      '--trades-topic',
+      trades,
+      '--klines-topic',
+      klines,
+    ]);
     expect(await exitCode(produce)).toBe(0);
 
     // process: into InfluxDB; once caught up and quiet for 2 s the watermark follows the clock, closing

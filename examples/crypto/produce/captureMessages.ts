@@ -1,8 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parseCaptureLine } from '../capture.js';
 import { toEpochNanos } from './localTime.js';
 
@@ -42,34 +37,7 @@ export const captureCounts = (): CaptureCounts => ({
 const EXAMPLES = 5;
 const TIME_PREFIX = /^\d+[ \t]+/;
 
-const isGzip = async (path: string): Promise<boolean> => {
-  const file = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await file.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await file.close();
-  }
-};
-
-/**
- * The lines of a capture file, gzip (told by its first bytes) or plain, read as they are consumed: a
- * consumer that stops pulling stops the reading (back-pressure).
- */
-export async function* captureFileLines(path: string): AsyncGenerator<string> {
-  const file = createReadStream(path);
-  // pipeline() passes an error of either stream on to the last one, which ends the line iterator with it.
-  const text: Readable = (await isGzip(path)) ? pipeline(file, createGunzip(), () => undefined) : file;
-  const lines = createInterface({ input: text, crlfDelay: Infinity });
-  try {
-    yield* lines;
-  } finally {
-    // A consumer that stopped early closes the file; the streams' complaints about it are moot.
-    lines.on('error', () => undefined);
-    file.destroy();
-  }
-}
+export { captureFileLines } from '../readCaptureFile.js';
 
 /**
  * The trades and klines of one capture's lines, in file order, read by the rules of the `replay` command
