@@ -347,6 +347,10 @@ export class Application {
           }
           this.publishAssignment();
           this.logger.info({ partitions }, 'partitions revoked');
+          // Exactly-once: what was processed since the last commit cannot be told apart by partition (the
+          // outputs of revoked partitions are mixed in): the partitions kept start again from their
+          // last committed checkpoint, so that no transaction commits a revoked partition's outputs.
+          if (this.exactlyOnce && this.owned.size > 0) await this.rewind('partitions revoked');
         }),
       // Once stopping, batches are left to the partitions' next owner: the final checkpoint covers exactly
       // what was processed before it.
@@ -685,11 +689,16 @@ export class Application {
         this.requireConsumer(),
         offsets.filter((o) => this.owned.has(key(o))),
       );
+      // A rebalance since the capture rewound the partitions: this transaction holds discarded outputs.
+      if (epoch !== this.epoch) {
+        await tx.abort();
+        return;
+      }
       await tx.commit();
     } catch (error) {
       this.metrics.checkpointFailures.inc({ stage: 'transaction' });
       await tx.abort().catch(() => undefined);
-      await this.serially(() => this.rewind());
+      await this.serially(() => this.rewind('transaction failed'));
       throw error;
     }
     for (const { source, messages } of outputs) {
@@ -702,7 +711,7 @@ export class Application {
    * Exactly-once, after a transaction failed: forgets everything since the last committed checkpoint (state,
    * pending outputs, positions) and restores the owned partitions from it, reading on from its offsets.
    */
-  private async rewind(): Promise<void> {
+  private async rewind(why: string): Promise<void> {
     this.epoch++;
     const partitions = [...this.owned.values()];
     const numbers = new Set(partitions.map((tp) => tp.partition));
@@ -720,7 +729,7 @@ export class Application {
     );
     for (const tp of partitions) this.owned.set(key(tp), tp);
     this.publishAssignment();
-    this.logger.warn({ partitions }, 'transaction failed: partitions rewound to the last checkpoint');
+    this.logger.warn({ partitions }, `${why}: partitions rewound to their last checkpoint`);
   }
 
   private snapshotState(sequence: number): void {

@@ -128,18 +128,22 @@ export const platformaticTransport = (options: PlatformaticTransportOptions): Lo
       await producer.initIdempotentProducer({});
       return new PlatformaticLogProducer(producer, () => producers.delete(producer));
     },
-    transactionalProducer: async (transactionalId) => {
-      const producer = new Producer({
-        ...base,
-        idempotent: true,
-        transactionalId,
-        acks: ProduceAcks.ALL,
-        partitioner: compatibilityPartitioner,
-        retries: base.retries ?? 10,
-      });
-      producers.add(producer);
-      return new PlatformaticTransactionalProducer(producer, () => producers.delete(producer));
-    },
+    transactionalProducer: async (transactionalId) =>
+      new PlatformaticTransactionalProducer(
+        () => {
+          const producer = new Producer({
+            ...base,
+            idempotent: true,
+            transactionalId,
+            acks: ProduceAcks.ALL,
+            partitioner: compatibilityPartitioner,
+            retries: base.retries ?? 10,
+          });
+          producers.add(producer);
+          return producer;
+        },
+        (producer) => producers.delete(producer),
+      ),
     ensureTopics: async (specs: readonly TopicSpec[]) => {
       const client = adminClient();
       const existing = new Set(await client.listTopics());
@@ -247,13 +251,23 @@ class PlatformaticLogProducer implements LogProducer {
  * member that the group has moved on from cannot commit, so a zombie's outputs never become visible.
  */
 class PlatformaticTransactionalProducer implements TransactionalProducer {
+  private producer: Producer | undefined;
+
+  /**
+   * @param create a producer with the transactional id: a new one after a transaction the client could not
+   *   end (the broker had aborted it, say), whose initialisation also aborts what the old one left open
+   */
   constructor(
-    private readonly producer: Producer,
-    private readonly closed: () => void,
+    private readonly create: () => Producer,
+    private readonly closed: (producer: Producer) => void,
   ) {}
 
   async begin(): Promise<LogTransaction> {
-    const tx = await this.producer.beginTransaction();
+    const producer = (this.producer ??= this.create());
+    const tx = await producer.beginTransaction().catch(async (error: unknown) => {
+      await this.discard(producer);
+      throw error;
+    });
     return {
       send: async (topic, messages) => {
         for (const chunk of requestChunks(messages)) {
@@ -283,14 +297,25 @@ class PlatformaticTransactionalProducer implements TransactionalProducer {
       },
       commit: () => tx.commit(),
       abort: async () => {
-        if (!tx.completed) await tx.abort();
+        if (tx.completed) return;
+        try {
+          await tx.abort();
+        } catch {
+          // The client cannot end it: the next transaction starts on a new producer.
+          await this.discard(producer);
+        }
       },
     };
   }
 
   async close(): Promise<void> {
-    await this.producer.close();
-    this.closed();
+    if (this.producer) await this.discard(this.producer);
+  }
+
+  private async discard(producer: Producer): Promise<void> {
+    if (this.producer === producer) this.producer = undefined;
+    await producer.close().catch(() => undefined);
+    this.closed(producer);
   }
 }
 

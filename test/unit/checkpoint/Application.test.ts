@@ -457,6 +457,31 @@ describe('Application exactly-once', () => {
     expect(committedOutputs(log)).toEqual(expected);
   });
 
+  it('a partition revoked before a checkpoint has its outputs written once, by its new owner', async () => {
+    const reference = fresh();
+    const alone = app(reference);
+    await alone.start();
+    reference.produce('trades', batch(0, 70_000));
+    closing(reference);
+    await settle(reference, alone);
+    const expected = committedOutputs(reference);
+
+    const log = fresh();
+    const first = app(log);
+    await first.start();
+    log.produce('trades', batch(0, 47_000));
+    await log.settled(); // windows emitted for both partitions, nothing committed
+    const second = app(log);
+    await second.start(); // the first instance loses one partition, with its uncommitted outputs
+    log.produce('trades', batch(47_000, 70_000));
+    closing(log);
+    for (let i = 0; i < 3; i++) {
+      await settle(log, first);
+      await settle(log, second);
+    }
+    expect(committedOutputs(log)).toEqual(expected);
+  });
+
   it('dead letters are written in the transaction of the checkpoint that covers them', async () => {
     const log = fresh();
     const a = app(log);
