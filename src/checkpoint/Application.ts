@@ -328,6 +328,10 @@ export class Application {
               this.logger.warn({ err: error, attempt, partitions }, 'restoring state failed; retrying'),
           );
           for (const tp of partitions) this.owned.set(key(tp), tp);
+          // A client may remember a pause from an earlier ownership of these partitions: they follow the
+          // sources' state now.
+          if (this.paused) this.requireConsumer().pause(partitions);
+          else this.requireConsumer().resume(partitions);
           this.publishAssignment();
           this.logger.info({ partitions }, 'partitions assigned');
         }),
@@ -425,7 +429,15 @@ export class Application {
     this.state = 'stopped';
     this.releaseProcess();
     try {
-      if (this.failure === undefined) await this.checkpoint();
+      // A rebalance in progress rejects a commit until this member has rejoined (its consumer runs until
+      // the checkpoint is done): the final checkpoint is tried a few times.
+      if (this.failure === undefined) {
+        await retrying(
+          () => this.checkpoint(),
+          (error, attempt) => this.logger.warn({ err: error, attempt }, 'final checkpoint failed; retrying'),
+          6,
+        );
+      }
     } finally {
       await this.consumer?.stop();
       // After the last batch: the operators' timers (idleness, idle close) go with their subscriptions.

@@ -542,7 +542,8 @@ class PlatformaticLogConsumer implements LogConsumer {
   private halted = false;
 
   private halt(error: unknown, handlers: ConsumerHandlers): void {
-    if (this.halted) return;
+    // A stopping consumer's closed client fails what was under way (a join's positioning): not a crash.
+    if (this.halted || this.stopped) return;
     this.halted = true;
     handlers.crashed(error);
   }
