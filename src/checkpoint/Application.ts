@@ -109,7 +109,9 @@ const key = partitionKey;
  * 3. the consumer offsets of exactly the records processed so far are committed.
  *
  * Outputs are therefore at-least-once: after a crash, the records after the last checkpoint are read
- * again. Run more instances with the same `applicationId` to spread partitions over them.
+ * again. With `processingGuarantee: 'exactly-once'`, each checkpoint is instead one transaction of the
+ * topic outputs, dead letters, changelog and offsets. Run more instances with the same `applicationId`
+ * to spread partitions over them.
  *
  * @example
  * ```ts
@@ -354,7 +356,7 @@ export class Application {
           // Exactly-once: what was processed since the last commit cannot be told apart by partition (the
           // outputs of revoked partitions are mixed in): the partitions kept start again from their
           // last committed checkpoint, so that no transaction commits a revoked partition's outputs.
-          if (this.exactlyOnce && this.owned.size > 0) await this.rewind('partitions revoked');
+          if (this.exactlyOnce) await this.rewind('partitions revoked');
         }),
       // Once stopping, batches are left to the partitions' next owner: the final checkpoint covers exactly
       // what was processed before it.
