@@ -15,6 +15,7 @@ import {
 } from '../../src/index.js';
 import type { Metrics } from '../../src/metrics/index.js';
 import { influxSink, type InfluxConnection } from '../../src/sinks/influxdb/index.js';
+import { averagePoints, candlePoints } from './influxSchema.js';
 import { movingAverageStats, type MovingAverageSettings, type WindowStats } from './movingAverages.js';
 import { binanceTradeMessage, toTrade, type BinanceTrade, type Trade } from './trade.js';
 
@@ -163,17 +164,7 @@ export const cryptoApplication = (options: CryptoApplicationOptions): Applicatio
       influxSink<string, WindowStats>({
         name: 'influxdb:crypto_avg',
         connection: options.influx,
-        point: {
-          measurement: 'crypto_avg',
-          tags: { symbol: (r) => r.value.symbol },
-          fields: {
-            average_price: (r) => r.value.average_price,
-            count: (r) => r.value.count,
-            volume: (r) => r.value.volume,
-            vwap: (r) => r.value.vwap,
-          },
-          timestamp: (r) => r.value.windowStart,
-        },
+        point: averagePoints,
         deadLetters: app.topicSink(`${options.topics.averages}.dlq`, output),
         ...(options.logger ? { logger: options.logger } : {}),
       }),
@@ -183,19 +174,7 @@ export const cryptoApplication = (options: CryptoApplicationOptions): Applicatio
       influxSink<string, CandleResult>({
         name: 'influxdb:candles',
         connection: options.influx,
-        point: {
-          measurement: 'candles',
-          tags: { symbol: (r) => r.value.symbol, interval: (r) => r.value.interval },
-          fields: {
-            open: (r) => r.value.open,
-            high: (r) => r.value.high,
-            low: (r) => r.value.low,
-            close: (r) => r.value.close,
-            volume: (r) => r.value.volume,
-            trades: (r) => r.value.trades,
-          },
-          timestamp: (r) => r.value.start,
-        },
+        point: candlePoints,
         deadLetters: app.topicSink(`${options.topics.candles}.dlq`, output),
         ...(options.logger ? { logger: options.logger } : {}),
       }),

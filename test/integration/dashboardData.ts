@@ -4,7 +4,7 @@ import type {
   CandleEvent,
   DashboardEvent,
 } from '../../examples/crypto/dashboard/DashboardEvent.js';
-import { averagePoints, candlePoints, MEASUREMENTS } from '../../examples/crypto/dashboard/influxSchema.js';
+import { averagePoints, candlePoints, MEASUREMENTS } from '../../examples/crypto/influxSchema.js';
 import { readTrades, replay } from '../../examples/crypto/dashboard/replay.js';
 import { record } from '../../src/index.js';
 import { influxSink } from '../../src/sinks/influxdb/index.js';

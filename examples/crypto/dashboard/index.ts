@@ -16,7 +16,7 @@ export {
 export type { HistoryExtent, HistoryOptions, HistorySource, RecordingHistory } from './HistorySource.js';
 export { inMemoryHistory, type InMemoryHistoryOptions } from './inMemoryHistory.js';
 export { influxHistory, type InfluxHistoryOptions } from './influxHistory.js';
-export { averagePoints, candlePoints, MEASUREMENTS } from './influxSchema.js';
+export { averagePoints, candlePoints, MEASUREMENTS } from '../influxSchema.js';
 export { candleEvent, dashboardFeed, type DashboardFeed } from './dashboardFeed.js';
 export {
   startDashboard,

@@ -5,7 +5,7 @@ import { configError, Duration, TributaryException } from '../../../src/index.js
 import type { InfluxConnection } from '../../../src/sinks/influxdb/index.js';
 import { byLength, intervalMillis, type DashboardEvent } from './DashboardEvent.js';
 import type { HistoryExtent, HistoryOptions, HistorySource } from './HistorySource.js';
-import { MEASUREMENTS } from './influxSchema.js';
+import { MEASUREMENTS } from '../influxSchema.js';
 
 /** Options of {@link influxHistory}. */
 export interface InfluxHistoryOptions {
@@ -45,7 +45,7 @@ interface LastRow {
 }
 
 /**
- * The dashboard's history read from the InfluxDB the example writes to (see `influxSchema.ts`), with
+ * The dashboard's history read from the InfluxDB the example writes to (see `../influxSchema.ts`), with
  * Flux. The connection is the sink's (`InfluxConnection` from `tributary/influxdb`), with the same
  * environment fallbacks, so one value serves both. The token stays on the server: the page asks the
  * dashboard, never InfluxDB.
