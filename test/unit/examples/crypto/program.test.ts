@@ -1,29 +1,12 @@
 import { join } from 'node:path';
-import { CommanderError, type Command } from 'commander';
+import { CommanderError } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProgram } from '../../../../examples/crypto/cli/program.js';
+import { runProgram } from './runProgram.js';
 import { SLICES } from './lines.js';
 
 /** The command line's checks, run in this process: what it prints, and that it stops before any work. */
 
-const parse = async (args: readonly string[]) => {
-  let stdout = '';
-  let stderr = '';
-  const program = createProgram({
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  const exitOverride = (c: Command): void => {
-    c.exitOverride();
-    c.commands.forEach(exitOverride);
-  };
-  exitOverride(program);
-  const error = await program.parseAsync(['node', 'tributary-crypto', ...args]).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return { error, stdout, stderr };
-};
+const parse = runProgram;
 
 const input = ['--input', SLICES.BTCUSDT.file];
 const missing = join(SLICES.BTCUSDT.file, '..', 'missing.gz');
