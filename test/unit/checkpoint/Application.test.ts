@@ -380,14 +380,19 @@ describe('Application exactly-once', () => {
     return log;
   };
 
-  it('after a crash between checkpoints, read_committed readers see every window exactly once', async () => {
+  /** What an uninterrupted run of the whole input commits. */
+  const uninterruptedOutputs = async (): Promise<string[]> => {
     const reference = fresh();
     const alone = app(reference);
     await alone.start();
     reference.produce('trades', batch(0, 70_000));
     closing(reference);
     await settle(reference, alone);
-    const expected = committedOutputs(reference);
+    return committedOutputs(reference);
+  };
+
+  it('after a crash between checkpoints, read_committed readers see every window exactly once', async () => {
+    const expected = await uninterruptedOutputs();
     expect(expected).toHaveLength(SYMBOLS.length * 7);
 
     const log = fresh();
@@ -410,13 +415,7 @@ describe('Application exactly-once', () => {
   });
 
   it('a transaction that fails rewinds the partitions to the last checkpoint: nothing lost, nothing twice', async () => {
-    const reference = fresh();
-    const alone = app(reference);
-    await alone.start();
-    reference.produce('trades', batch(0, 70_000));
-    closing(reference);
-    await settle(reference, alone);
-    const expected = committedOutputs(reference);
+    const expected = await uninterruptedOutputs();
 
     // The transport's transactions fail to commit while `failing` is set (as when the group fenced them).
     const log = fresh();
@@ -458,13 +457,7 @@ describe('Application exactly-once', () => {
   });
 
   it('a partition revoked before a checkpoint has its outputs written once, by its new owner', async () => {
-    const reference = fresh();
-    const alone = app(reference);
-    await alone.start();
-    reference.produce('trades', batch(0, 70_000));
-    closing(reference);
-    await settle(reference, alone);
-    const expected = committedOutputs(reference);
+    const expected = await uninterruptedOutputs();
 
     const log = fresh();
     const first = app(log);
