@@ -1,15 +1,14 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { expect, test } from 'vitest';
 import { down, up } from '../../scripts/services.mjs';
-import { createTopic, uniqueName, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
 import {
-  cleanUpApplication,
   committed,
   exited,
-  produceReadings,
   expectSameWindows,
   readWindows,
   startWorker,
+  windowScenario,
 } from './windowPipeline.js';
 
 const PARTITIONS = 4;
@@ -22,11 +21,7 @@ test.skipIf(Boolean(process.env.KAFKA_BROKERS))(
   'the pipeline resumes by itself after the broker is down for 20 s, and nothing is lost',
   { timeout: 600_000 },
   async () => {
-    const input = await createTopic(PARTITIONS);
-    const output = await createTopic(1);
-    const applicationId = uniqueName();
-    cleanUpApplication(applicationId, input);
-    const expected = await produceReadings(input, PARTITIONS, RECORDS, 16);
+    const { input, output, applicationId, expected } = await windowScenario(PARTITIONS, RECORDS);
 
     const worker = startWorker(applicationId, input, output);
     await waitFor(async () => (await committed(applicationId, input)) >= RECORDS / 4, {

@@ -1,16 +1,15 @@
-import { expect, test } from 'vitest';
+import { test } from 'vitest';
 import type { ProcessingGuarantee } from '../../src/index.js';
-import { createTopic, uniqueName, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
 import {
-  cleanUpApplication,
   committed,
-  countEmitted,
   exited,
-  produceReadings,
   expectSameWindows,
   readWindows,
   startWorker,
   type WorkerClient,
+  windowScenario,
+  expectEachWindowOnce,
 } from './windowPipeline.js';
 
 const PARTITIONS = 4;
@@ -27,11 +26,7 @@ test.each(runs)(
   'a hopping-window pipeline on %s, %s, killed with SIGKILL five times gives the results of an uninterrupted run',
   { timeout: 600_000 },
   async (client, guarantee) => {
-    const input = await createTopic(PARTITIONS);
-    const output = await createTopic(1);
-    const applicationId = uniqueName();
-    cleanUpApplication(applicationId, input);
-    const expected = await produceReadings(input, PARTITIONS, RECORDS, 16);
+    const { input, output, applicationId, expected } = await windowScenario(PARTITIONS, RECORDS);
 
     // Kill the worker five times, each when its committed progress has passed a random point of the input
     // (a point already passed kills it while it restores).
@@ -58,8 +53,7 @@ test.each(runs)(
     if (guarantee === 'exactly-once') {
       // Read committed, each window is there once: nothing the killed instances emitted after their last
       // checkpoint became visible.
-      const twice = [...(await countEmitted(output))].filter(([id, n]) => n > 1 && !id.startsWith('closer'));
-      expect(twice).toEqual([]);
+      await expectEachWindowOnce(output);
     }
   },
 );

@@ -1,16 +1,15 @@
 import { expect, test } from 'vitest';
 import type { ProcessingGuarantee } from '../../src/index.js';
-import { createTopic, uniqueName, waitFor, withAdmin } from './helpers.js';
+import { waitFor, withAdmin } from './helpers.js';
 import {
-  cleanUpApplication,
   committed,
-  countEmitted,
   exited,
-  produceReadings,
   expectSameWindows,
   readWindows,
   startWorker,
   type WorkerClient,
+  windowScenario,
+  expectEachWindowOnce,
 } from './windowPipeline.js';
 
 const PARTITIONS = 6;
@@ -25,11 +24,7 @@ test.each(runs)(
   'two instances on %s, %s, share the partitions; when one stops mid-stream the other takes over its state',
   { timeout: 600_000 },
   async (client, guarantee) => {
-    const input = await createTopic(PARTITIONS);
-    const output = await createTopic(1);
-    const applicationId = uniqueName();
-    cleanUpApplication(applicationId, input);
-    const expected = await produceReadings(input, PARTITIONS, RECORDS, 16);
+    const { input, output, applicationId, expected } = await windowScenario(PARTITIONS, RECORDS);
 
     const first = startWorker(applicationId, input, output, client, guarantee);
     const second = startWorker(applicationId, input, output, client, guarantee);
@@ -57,8 +52,7 @@ test.each(runs)(
 
     expectSameWindows({ results, changed }, expected);
     if (guarantee === 'exactly-once') {
-      const twice = [...(await countEmitted(output))].filter(([id, n]) => n > 1 && !id.startsWith('closer'));
-      expect(twice).toEqual([]);
+      await expectEachWindowOnce(output);
     }
     // Every partition has a commit, none past its end: a restart resumes inside the input. (A handover
     // during the graceful stops can leave a partition's last commit behind its end; the state stays

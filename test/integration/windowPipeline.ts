@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished } from 'vitest';
 import type { ProcessingGuarantee } from '../../src/index.js';
-import { kafkaClient, services, uniqueName, waitFor, withAdmin } from './helpers.js';
+import { createTopic, kafkaClient, services, uniqueName, waitFor, withAdmin } from './helpers.js';
 
 /** What the worker (`windowWorker.ts`) computes per sensor and 10 s / 5 s hopping window. */
 export interface Totals {
@@ -193,4 +193,26 @@ export async function countEmitted(output: string): Promise<Map<string, number>>
   });
   await waitFor(() => done, { what: `the end of ${output}`, timeoutMs: 60_000 });
   return counts;
+}
+
+/**
+ * The setup of a window-pipeline test: an input topic of `partitions` with `records` readings of 16 sensors,
+ * an output topic, and an application id whose group and internal topics are deleted when the test ends.
+ */
+export async function windowScenario(
+  partitions: number,
+  records: number,
+): Promise<{ input: string; output: string; applicationId: string; expected: Map<string, Totals> }> {
+  const input = await createTopic(partitions);
+  const output = await createTopic(1);
+  const applicationId = uniqueName();
+  cleanUpApplication(applicationId, input);
+  const expected = await produceReadings(input, partitions, records, 16);
+  return { input, output, applicationId, expected };
+}
+
+/** Read committed, every window of the data is in `output` once (the closing reading's windows aside). */
+export async function expectEachWindowOnce(output: string): Promise<void> {
+  const twice = [...(await countEmitted(output))].filter(([id, n]) => n > 1 && !id.startsWith('closer'));
+  expect(twice).toEqual([]);
 }
