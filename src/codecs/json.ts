@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decodeFailure, reportPaths } from './DecodeFailure.js';
-import { fastDecoder } from './fastDecoder.js';
+import { parsedJsonCheck, REJECTED } from './fastDecoder.js';
 import type { Serde } from './Serde.js';
 
 // Shared by every json serde: a decoder per call would cost more than the decoding. `fatal` makes
@@ -34,7 +34,7 @@ const encoder = new TextEncoder();
  */
 export const json = <A, O>(codec: t.Type<A, O, unknown>): Serde<A> => {
   const name = `json(${codec.name})`;
-  const decode = fastDecoder(codec);
+  const check = parsedJsonCheck(codec);
   return {
     name,
     serialize: (value) => encoder.encode(JSON.stringify(codec.encode(value))),
@@ -52,7 +52,10 @@ export const json = <A, O>(codec: t.Type<A, O, unknown>): Serde<A> => {
       } catch (cause) {
         return E.left(decodeFailure(name, 'invalid-json', { origin, cause }));
       }
-      const result = decode(parsed);
+      const value = check(parsed);
+      if (value !== REJECTED) return E.right(value as A);
+      // The check may have converted part of `parsed` before it failed: the paths come from a fresh parse.
+      const result = codec.decode(JSON.parse(text));
       return E.isRight(result)
         ? result
         : E.left(decodeFailure(name, 'invalid-value', { paths: reportPaths(result.left), origin }));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
-import { fastDecoder } from '../../../src/codecs/fastDecoder.js';
+import { fastDecoder, parsedJsonCheck, REJECTED } from '../../../src/codecs/fastDecoder.js';
 import { finiteNumber } from '../../../src/codecs/finiteNumber.js';
 import { NumberFromString } from '../../../src/codecs/NumberFromString.js';
 import { timestampMs } from '../../../src/codecs/timestampMs.js';
@@ -96,5 +96,32 @@ describe('fastDecoder', () => {
     expect(decoded).toStrictEqual(E.right({ ...input, p: 1.5, q: 2 }));
     expect(E.isRight(decoded) && decoded.right).not.toBe(input);
     expect(input.p).toBe('1.5');
+  });
+});
+
+describe('parsedJsonCheck', () => {
+  it.each([
+    ['a flat record of scalars', Trade, tradeLike],
+    ['nested records, unions, arrays and partials', Nested, nestedLike],
+  ] as const)('accepts %s exactly when codec.decode does, with its value', (_, type, input) => {
+    const codec = type as t.Decoder<unknown, unknown>;
+    const check = parsedJsonCheck(codec);
+    fc.assert(
+      fc.property(input, (u) => {
+        const text = JSON.stringify(u);
+        if (text === undefined) return;
+        const expected = codec.decode(JSON.parse(text));
+        const value = check(JSON.parse(text));
+        if (E.isRight(expected)) expect(value).toStrictEqual(expected.right);
+        else expect(value).toBe(REJECTED);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('converts the parsed value in place, without a copy', () => {
+    const parsed: unknown = JSON.parse('{"e":"trade","s":"BTCUSDT","p":"1.5","q":"2","T":7,"m":false}');
+    expect(parsedJsonCheck(Trade)(parsed)).toBe(parsed);
+    expect(parsed).toStrictEqual({ e: 'trade', s: 'BTCUSDT', p: 1.5, q: 2, T: 7, m: false });
   });
 });
