@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { BehaviorSubject, Subject, Subscription, type Observable } from 'rxjs';
+import * as t from 'io-ts';
+import { json } from '../codecs/json.js';
 import type { Serde } from '../codecs/Serde.js';
 import { deadLetterHeaders } from '../codecs/deadLetterHeaders.js';
 import { Watermark, type Chunk, type Diverted } from '../core/Chunk.js';
@@ -9,7 +11,7 @@ import { KStream } from '../core/KStream.js';
 import { RunContext, type StateProbe } from '../core/RunContext.js';
 import type { WatermarkState } from '../core/withWatermarks.js';
 import { decodeState, encodeState } from '../state/stateJson.js';
-import type { StreamRecord } from '../core/StreamRecord.js';
+import type { Headers, StreamRecord } from '../core/StreamRecord.js';
 import { noopMetrics, type Metrics } from '../metrics/Metrics.js';
 import { standardMetrics, type StandardMetrics } from '../metrics/standardMetrics.js';
 import type { Sink } from '../sinks/Sink.js';
@@ -274,6 +276,22 @@ export class Application {
     for (const topic of this.sources.keys()) {
       const partitions = await transport.partitions(topic).catch(() => 0);
       if (partitions === 0) raise(configError('source.topic', `topic "${topic}" does not exist`));
+    }
+    // Sinks that can refuse records and have nowhere to put them get a dead-letter topic, as sources do.
+    const sinkDeadLetters = new Map<string, Sink<unknown, unknown>>();
+    for (const sink of this.externalSinks()) {
+      if (!sink.useDeadLetters) continue;
+      const topic = `${sink.name.replace(/[^A-Za-z0-9._-]/g, '_')}.dlq`;
+      let output = sinkDeadLetters.get(topic);
+      if (output === undefined) {
+        output = this.topicSink(topic, {
+          key: deadLetterKey,
+          value: json(t.unknown),
+          create: { partitions: 1 },
+        });
+        sinkDeadLetters.set(topic, output);
+      }
+      sink.useDeadLetters(output);
     }
     this.state = 'running';
     const deadLetterTopics = [...this.sources.values()].filter(
@@ -918,7 +936,20 @@ interface Captured {
   readonly epoch: number;
 }
 
-/** Buffers records and appends them to a topic when flushed. */
+/** Keys of a sink's dead letters: bytes as they are (a source's raw key), anything else as JSON. */
+const jsonKey = json(t.unknown);
+const deadLetterKey: Serde<unknown> = {
+  ...jsonKey,
+  name: 'dead-letter key',
+  serialize: (key) => (key instanceof Uint8Array ? key : jsonKey.serialize(key)),
+};
+
+const hasHeaders = (headers: Headers): boolean => {
+  for (const _ in headers) return true;
+  return false;
+};
+
+/** Buffers records and appends them to a topic when flushed, with their headers. */
 class TopicSink<K, V> implements Sink<K, V> {
   readonly name: string;
   private buffer: LogMessage[] = [];
@@ -933,11 +964,12 @@ class TopicSink<K, V> implements Sink<K, V> {
 
   write(records: readonly StreamRecord<K, V>[]): void {
     for (const r of records) {
-      this.buffer.push({
+      const message = {
         key: this.serdes.key.serialize(r.key),
         value: this.serdes.value.serialize(r.value),
         timestamp: r.timestamp,
-      });
+      };
+      this.buffer.push(hasHeaders(r.headers) ? { ...message, headers: r.headers } : message);
     }
   }
 

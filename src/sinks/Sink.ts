@@ -29,4 +29,11 @@ export interface Sink<K, V> {
   backlog?(): number;
   /** Releases connections after a final flush. */
   close?(): Promise<void>;
+  /**
+   * Offered by a sink that can refuse records for good (InfluxDB refusing a point) and was given no output
+   * for them. An `Application` calls it before it starts with a topic sink of its own, `<name>.dlq` (JSON
+   * key and value, created when missing), as it gives each source a dead-letter topic: nothing refused is
+   * lost. A sink given an output of its own does not offer it.
+   */
+  useDeadLetters?(output: Sink<K, unknown>): void;
 }

@@ -57,8 +57,9 @@ export interface InfluxSinkOptions<K, V> {
    * `app.topicSink('averages.influx.dlq', …)` to keep them in a topic. The record keeps its key, event
    * time and origin, and gains the headers a source's dead letter has (`tributary.error.code`, …). It
    * is flushed before this sink's flush resolves, so a checkpoint commits nothing past an unsaved dead
-   * letter. Default: each batch of them is logged as an error (through `logger`, else as a process
-   * warning), and they are counted.
+   * letter. Default: under an `Application`, the topic `<name>.dlq` (see `Sink.useDeadLetters`); used on
+   * its own, each batch of them is logged as an error (through `logger`, else as a process warning), and
+   * they are counted.
    */
   readonly deadLetters?: Sink<K, RejectedPoint<V>>;
   readonly logger?: SinkLogger;
@@ -156,7 +157,8 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
   });
 
   const metrics = standardMetrics(options.metrics ?? noopMetrics);
-  const { logger, deadLetters } = options;
+  const { logger } = options;
+  let deadLetters = options.deadLetters;
   let written = 0;
   let rejected = 0;
   let retries = 0;
@@ -288,6 +290,13 @@ export const influxSink = <K, V>(options: InfluxSinkOptions<K, V>): InfluxSink<K
       }
     },
     backlog: () => writer.pending() + undelivered.length,
+    ...(deadLetters
+      ? {}
+      : {
+          useDeadLetters: (output: Sink<K, unknown>) => {
+            deadLetters = output;
+          },
+        }),
     close: async () => {
       writer.close();
       transport.close();

@@ -534,3 +534,55 @@ describe('Application topic sinks', () => {
     ).toThrow(/topicSink.create.partitions/);
   });
 });
+
+describe('Application sink dead letters', () => {
+  /** Refuses trades with a negative price for good, as a database refuses a point, and offers `useDeadLetters`. */
+  class RefusingSink implements Sink<unknown, Trade> {
+    readonly name = 'prices db';
+    readonly stored: Trade[] = [];
+    private deadLetters: Sink<unknown, unknown> | undefined;
+    write(records: readonly StreamRecord<unknown, Trade>[]): void {
+      for (const r of records) {
+        if (r.value.p >= 0) this.stored.push(r.value);
+        else
+          this.deadLetters?.write([
+            {
+              ...r,
+              value: { value: r.value, reason: 'negative price' },
+              headers: { 'tributary.error.code': 'REFUSED' },
+            },
+          ]);
+      }
+    }
+    flush = async (): Promise<void> => this.deadLetters?.flush();
+    useDeadLetters(output: Sink<unknown, unknown>): void {
+      this.deadLetters = output;
+    }
+  }
+
+  it('gives a sink that can refuse records a dead-letter topic named after it, key and headers kept', async () => {
+    const log = new MemoryLog();
+    log.createTopic('trades', { partitions: 1 });
+    const app = new Application({ applicationId: 'refusals', transport: memoryTransport(log) });
+    const sink = new RefusingSink();
+    app.to(app.source({ topic: 'trades', value: json(Trade) }), sink);
+    onTestFinished(() => app.stop());
+    await app.start();
+    log.produce('trades', [
+      { key: bytes('BTC'), value: bytes('{"s":"BTC","p":"1.5","T":1}') },
+      { key: bytes('ETH'), value: bytes('{"s":"ETH","p":"-2","T":2}') },
+    ]);
+    await app.caughtUp();
+    await app.checkpoint();
+
+    expect(sink.stored).toEqual([{ s: 'BTC', p: 1.5, T: 1 }]);
+    const [letter, ...more] = log.fetch('prices_db.dlq', 0, '0', 10).records;
+    expect(more).toEqual([]);
+    expect(text(letter!.key)).toBe('ETH');
+    expect(JSON.parse(text(letter!.value))).toEqual({
+      value: { s: 'ETH', p: -2, T: 2 },
+      reason: 'negative price',
+    });
+    expect(text(letter!.headers['tributary.error.code']!)).toBe('REFUSED');
+  });
+});
