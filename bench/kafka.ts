@@ -8,15 +8,21 @@
  * (b) raw @platformatic/kafka: a consumer group's message stream (`consume`) reads them, doing nothing;
  * (c) Tributary on KafkaJS (`kafkaTransport`): the same trades, consumed → decoded (io-ts) → filtered →
  *     keyed → hopping 30 s / 5 s mean → produced to an output topic, checkpointing every 5 s;
- * (d) Tributary on @platformatic/kafka (`platformaticTransport`): the same pipeline.
+ * (d) Tributary on @platformatic/kafka (`platformaticTransport`): the same pipeline;
+ * (e) Kafka Streams (Java, one stream thread, `bench/kafka-streams/TradeMeans.java`): the same topology,
+ *     emitting final windows as (c) and (d) do, and again emitting window updates (its default); skipped,
+ *     saying why, without java, javac and mvn.
  *
  * Throughput is measured from the first batch to the N-th record; latency is the time to handle one
  * fetched batch. Each variant runs BENCH_KAFKA_REPEATS times (a new consumer group each time) and the
  * run with the median records/s is shown. Prints a table, then as its last line one JSON object:
  * `{"bench":"kafka","raw_rps":…,"ours_rps":…,"ratio":…,"ours_p99_ms":…,"cpu_s_per_m":…,
  * "raw_parse_rps":…,"ratio_parse":…,"raw_platformatic_rps":…,"ours_platformatic_rps":…,"ratio_platformatic":…,
- * "ours_platformatic_p99_ms":…,"cpu_s_per_m_platformatic":…}`, where `ratio` and `ratio_platformatic` are
- * Tributary's rate over raw KafkaJS's, and `ratio_parse` is the parsing baseline's over raw KafkaJS's.
+ * "ours_platformatic_p99_ms":…,"cpu_s_per_m_platformatic":…,"kafka_streams_rps":…,
+ * "kafka_streams_updates_rps":…,"cpu_s_per_m_kafka_streams":…,"ours_vs_kafka_streams":…}`, where `ratio` and
+ * `ratio_platformatic` are Tributary's rate over raw KafkaJS's, `ratio_parse` is the parsing baseline's
+ * over raw KafkaJS's, and `ours_vs_kafka_streams` is Tributary on KafkaJS over Kafka Streams (final
+ * windows); the Kafka Streams fields are null when it was skipped.
  *
  * Options (environment): BENCH_KAFKA_RECORDS (default 500000), BENCH_KAFKA_REPEATS (default 1).
  */
@@ -37,6 +43,7 @@ import {
   timestampMs,
   type LogTransport,
 } from '../src/index.js';
+import { kafkaStreams, missingJdk, prepareKafkaStreams } from './kafkaStreams.js';
 import { percentile, printTable, type Measurement } from './measure.js';
 
 const RECORDS = Number(process.env.BENCH_KAFKA_RECORDS ?? 500_000);
@@ -261,8 +268,17 @@ async function main(): Promise<void> {
       await median(() => ours(kafkaTransport({ brokers }), 'KafkaJS', topic, output)),
       await median(() => ours(platformaticTransport({ brokers }), '@platformatic/kafka', topic, output)),
     ] as const;
+    const noJdk = missingJdk();
+    const classpath = noJdk === undefined ? await prepareKafkaStreams() : undefined;
+    const streamsRows = classpath
+      ? ([
+          await median(() => kafkaStreams(classpath, brokers, topic, output, RECORDS, 'final')),
+          await median(() => kafkaStreams(classpath, brokers, topic, output, RECORDS, 'updates')),
+        ] as const)
+      : undefined;
+    if (noJdk !== undefined) process.stdout.write(`Kafka Streams baseline skipped: ${noJdk}\n`);
     printTable(
-      rows,
+      [...rows, ...(streamsRows ?? [])],
       `${RECORDS} JSON trades on ${PARTITIONS} partitions, median of ${REPEATS} run(s); latency = time to handle one fetched batch`,
     );
     const [rawRow, rawParseRow, rawPlatformaticRow, oursRow, oursPlatformaticRow] = rows;
@@ -283,6 +299,14 @@ async function main(): Promise<void> {
         ),
         ours_platformatic_p99_ms: Number(oursPlatformaticRow.p99.toFixed(3)),
         cpu_s_per_m_platformatic: Number(oursPlatformaticRow.cpuSecondsPerMillion.toFixed(3)),
+        kafka_streams_rps: streamsRows ? Math.round(streamsRows[0].recordsPerSecond) : null,
+        kafka_streams_updates_rps: streamsRows ? Math.round(streamsRows[1].recordsPerSecond) : null,
+        cpu_s_per_m_kafka_streams: streamsRows
+          ? Number(streamsRows[0].cpuSecondsPerMillion.toFixed(3))
+          : null,
+        ours_vs_kafka_streams: streamsRows
+          ? Number((oursRow.recordsPerSecond / streamsRows[0].recordsPerSecond).toFixed(3))
+          : null,
       })}\n`,
     );
   } finally {

@@ -46,3 +46,19 @@ export declare function status(): { kafka: ServiceStatus; influx: ServiceStatus 
 export declare class ServiceError extends Error {
   constructor(message: string, logFile?: string);
 }
+
+/**
+ * Copies the runtime jars of `dependencies` ([groupId, artifactId, version]) from Maven Central into
+ * `<home>/libs` once (a later call finds `marker`, a jar file name, there); resolves to that directory.
+ */
+export declare function ensureMavenJars(options: {
+  home: string;
+  artifactId: string;
+  version: string;
+  dependencies: readonly (readonly [groupId: string, artifactId: string, version: string])[];
+  marker: string;
+  what: string;
+}): Promise<string>;
+
+/** The directory under which the service scripts cache what they fetch and build. */
+export declare function cacheDir(): string;

@@ -263,7 +263,6 @@ function kafkaPaths(cfg) {
   const dir = cfg.kafkaRun;
   return {
     libs: join(cfg.kafkaHome, 'libs'),
-    fetchLog: join(cfg.kafkaHome, 'fetch.log'),
     dir,
     data: join(dir, 'data'),
     properties: join(dir, 'server.properties'),
@@ -273,39 +272,44 @@ function kafkaPaths(cfg) {
   };
 }
 
-function kafkaPom() {
-  const dependency = (groupId, artifactId, version) =>
-    `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
-  // kafka_2.13's POM leaves the log binding to the distribution; the broker's own tarball ships these two.
+/** A POM of `dependencies` ([groupId, artifactId, version]) for copying their jars, nothing else. */
+function jarsPom(artifactId, version, dependencies) {
+  const dependency = ([groupId, artifact, v]) =>
+    `    <dependency><groupId>${groupId}</groupId><artifactId>${artifact}</artifactId><version>${v}</version></dependency>`;
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>tributary.services</groupId>
-  <artifactId>kafka-runtime</artifactId>
-  <version>${KAFKA_VERSION}</version>
+  <artifactId>${artifactId}</artifactId>
+  <version>${version}</version>
   <packaging>pom</packaging>
   <dependencies>
-${dependency('org.apache.kafka', 'kafka_2.13', KAFKA_VERSION)}
-${dependency('org.slf4j', 'slf4j-reload4j', '1.7.36')}
-${dependency('ch.qos.reload4j', 'reload4j', '1.2.25')}
+${dependencies.map(dependency).join('\n')}
   </dependencies>
 </project>
 `;
 }
 
-async function ensureKafkaLibs(paths) {
-  if (existsSync(join(paths.libs, `kafka_2.13-${KAFKA_VERSION}.jar`))) return;
+/**
+ * Copies the runtime jars of `dependencies` from Maven Central into `<home>/libs` once; later calls find
+ * `marker` (a jar file name) there and return at once. `what` names them in messages.
+ *
+ * @returns the libs directory.
+ */
+export async function ensureMavenJars({ home, artifactId, version, dependencies, marker, what }) {
+  const libs = join(home, 'libs');
+  if (existsSync(join(libs, marker))) return libs;
   requireTool(
     'mvn',
     ['-v'],
-    'to fetch the Kafka broker jars',
+    `to fetch the ${what} jars`,
     'Install Maven (Debian: apt-get install -y maven).',
   );
-  const home = join(paths.libs, '..');
   mkdirSync(home, { recursive: true });
-  writeFileSync(join(home, 'pom.xml'), kafkaPom());
-  const partial = `${paths.libs}.partial`;
+  writeFileSync(join(home, 'pom.xml'), jarsPom(artifactId, version, dependencies));
+  const partial = `${libs}.partial`;
+  const fetchLog = join(home, 'fetch.log');
   rmSync(partial, { recursive: true, force: true });
-  note(`fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first run only); log: ${paths.fetchLog}`);
+  note(`fetching the ${what} jars from Maven Central (first run only); log: ${fetchLog}`);
   const startedAt = Date.now();
   await run(
     'mvn',
@@ -316,12 +320,31 @@ async function ensureKafkaLibs(paths) {
       '-DincludeScope=runtime',
       `-DoutputDirectory=${partial}`,
     ],
-    { cwd: home, logFile: paths.fetchLog, what: `Fetching the Kafka ${KAFKA_VERSION} jars` },
+    { cwd: home, logFile: fetchLog, what: `Fetching the ${what} jars` },
   );
   // Renaming last means an interrupted fetch never leaves a libs dir that looks complete.
-  renameSync(partial, paths.libs);
-  note(`fetched the Kafka jars in ${seconds(startedAt)} s`);
+  renameSync(partial, libs);
+  note(`fetched the ${what} jars in ${seconds(startedAt)} s`);
+  return libs;
 }
+
+/** The broker's jars; kafka_2.13's POM leaves the log binding to the distribution, whose tarball ships these two. */
+const ensureKafkaLibs = (paths) =>
+  ensureMavenJars({
+    home: join(paths.libs, '..'),
+    artifactId: 'kafka-runtime',
+    version: KAFKA_VERSION,
+    dependencies: [
+      ['org.apache.kafka', 'kafka_2.13', KAFKA_VERSION],
+      ['org.slf4j', 'slf4j-reload4j', '1.7.36'],
+      ['ch.qos.reload4j', 'reload4j', '1.2.25'],
+    ],
+    marker: `kafka_2.13-${KAFKA_VERSION}.jar`,
+    what: `Kafka ${KAFKA_VERSION}`,
+  });
+
+/** The directory under which the service scripts cache what they fetch and build. */
+export const cacheDir = () => join(config().kafkaHome, '..');
 
 function kafkaServerProperties(cfg, paths) {
   const { kafka, kafkaController } = cfg.ports;
