@@ -87,6 +87,12 @@ export interface ApplicationOptions {
 
 const SILENT: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/**
+ * Decoded records go down the pipeline this many at a time, not a fetched batch (thousands) at once: they
+ * are then garbage before the next young-generation collection, instead of surviving it to be copied.
+ */
+const CHUNK_RECORDS = 512;
+
 interface SourceState {
   readonly options: TopicSourceOptions<unknown, unknown>;
   readonly chunks: Subject<Chunk<unknown, unknown>>;
@@ -544,7 +550,7 @@ export class Application {
     if (this.failure !== undefined) throw this.failure;
     const source = this.sources.get(batch.topic);
     if (source === undefined) return;
-    const chunk: StreamRecord<unknown, unknown>[] = [];
+    let chunk: StreamRecord<unknown, unknown>[] = [];
     const deadLetters: LogMessage[] = [];
     // Records before the position are in the restored state already (a batch fetched before a seek).
     // Offsets ascend within a batch, so only its leading records can be among them.
@@ -558,7 +564,10 @@ export class Application {
       const r = batch.records[i]!;
       const decoded = decodeRecord(source.options, r);
       if (E.isRight(decoded)) {
-        chunk.push(decoded.right);
+        if (chunk.push(decoded.right) === CHUNK_RECORDS) {
+          this.push(source, chunk);
+          chunk = [];
+        }
         continue;
       }
       this.metrics.decodeFailures.inc({ topic: batch.topic });
@@ -584,7 +593,7 @@ export class Application {
       this.metrics.deadLettered.inc({ topic: batch.topic, code: 'DECODE_FAILED' }, deadLetters.length);
     }
     this.metrics.recordsIn.inc({ operator: 'source', topic: batch.topic }, batch.records.length);
-    if (chunk.length > 0) source.chunks.next(chunk);
+    if (chunk.length > 0) this.push(source, chunk);
     if (this.failure !== undefined) throw this.failure;
     const last = batch.records[batch.records.length - 1];
     // A batch wholly before the position (fetched again after a rebalance) moves nothing.
@@ -600,6 +609,12 @@ export class Application {
     }
     if (!this.paused && this.allSinks().some((s) => (s.backlog?.() ?? 0) > this.maxSinkBacklog))
       this.pauseSources();
+  }
+
+  /** Sends decoded records down a source's pipeline; throws the failure they caused, if any. */
+  private push(source: SourceState, chunk: readonly StreamRecord<unknown, unknown>[]): void {
+    source.chunks.next(chunk);
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** Finds the pipeline's checkpointed state and creates the compacted changelog topics it needs. */
