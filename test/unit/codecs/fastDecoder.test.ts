@@ -64,11 +64,14 @@ const nestedLike = shaped({
   other: fc.jsonValue(),
 });
 
+/** Each codec with inputs shaped like it, valid and not. */
+const CASES = [
+  ['a flat record of scalars', Trade, tradeLike],
+  ['nested records, unions, arrays and partials', Nested, nestedLike],
+] as const;
+
 describe('fastDecoder', () => {
-  it.each([
-    ['a flat record of scalars', Trade, tradeLike],
-    ['nested records, unions, arrays and partials', Nested, nestedLike],
-  ] as const)('decodes %s exactly as codec.decode does, failures and paths included', (_, type, input) => {
+  it.each(CASES)('decodes %s exactly as codec.decode does, failures and paths included', (_, type, input) => {
     const codec = type as t.Decoder<unknown, unknown>;
     const decode = fastDecoder(codec);
     // Both outcomes must be common, or the comparison proves little.
@@ -100,10 +103,7 @@ describe('fastDecoder', () => {
 });
 
 describe('parsedJsonCheck', () => {
-  it.each([
-    ['a flat record of scalars', Trade, tradeLike],
-    ['nested records, unions, arrays and partials', Nested, nestedLike],
-  ] as const)('accepts %s exactly when codec.decode does, with its value', (_, type, input) => {
+  it.each(CASES)('accepts %s exactly when codec.decode does, with its value', (_, type, input) => {
     const codec = type as t.Decoder<unknown, unknown>;
     const check = parsedJsonCheck(codec);
     fc.assert(
