@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decodeFailure, reportPaths } from './DecodeFailure.js';
-import { parsedJsonCheck, REJECTED } from './fastDecoder.js';
+import { parsedJsonCheck, REJECTED } from './parsedJsonCheck.js';
 import type { Serde } from './Serde.js';
 
 // Shared by every json serde: a decoder per call would cost more than the decoding. `fatal` makes
