@@ -96,6 +96,23 @@ export async function committed(applicationId: string, topic: string): Promise<n
   return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
+/** Each partition's committed offset of the group, and the partition's end offset. */
+export async function commitsAndEnds(
+  applicationId: string,
+  topic: string,
+): Promise<{ partition: number; committed: bigint; end: bigint }[]> {
+  const [offsets] = await withAdmin((admin) =>
+    admin.fetchOffsets({ groupId: applicationId, topics: [topic] }),
+  );
+  const committedBy = new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  const ends = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+  return ends.map((e) => ({
+    partition: e.partition,
+    committed: committedBy.get(e.partition) ?? -1n,
+    end: BigInt(e.high),
+  }));
+}
+
 /** Deletes the application's group and internal topics when the test finishes. */
 export function cleanUpApplication(applicationId: string, input: string): void {
   onTestFinished(() =>
