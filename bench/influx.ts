@@ -25,7 +25,7 @@ import { record, type StreamRecord, type WindowResult } from '../src/index.js';
 import type { Histogram, Metrics } from '../src/metrics/index.js';
 import { noopMetrics } from '../src/metrics/index.js';
 import { influxSink } from '../src/sinks/influxdb/index.js';
-import { percentile, printTable, type Measurement } from './measure.js';
+import { medianRun, printTable, toMeasurement, type Measurement } from './measure.js';
 
 const POINTS = Number(process.env.BENCH_INFLUX_POINTS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_INFLUX_ROUNDS ?? 3);
@@ -104,19 +104,10 @@ async function inFreshBucket(
 const timed = async (name: string, run: () => Promise<readonly number[]>): Promise<Measurement> => {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const latencies = [...(await run())].sort((a, b) => a - b);
+  const latencies = await run();
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
-  return {
-    name,
-    records: POINTS,
-    seconds,
-    recordsPerSecond: POINTS / seconds,
-    cpuSecondsPerMillion: (used.user + used.system) / 1e6 / (POINTS / 1e6),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1] ?? NaN,
-  };
+  return toMeasurement(name, POINTS, seconds, (used.user + used.system) / 1e6, latencies);
 };
 
 /** The client's own `WriteApi`, its requests timed at the transport. */
@@ -215,9 +206,6 @@ function ours(server: Server, bucket: string): Promise<Measurement> {
   });
 }
 
-const median = (rows: readonly Measurement[]): Measurement =>
-  [...rows].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(rows.length / 2)]!;
-
 async function main(): Promise<void> {
   const started = process.env.INFLUX_URL ? undefined : await up({ kafka: false, influx: true });
   const env = started ? started.env : process.env;
@@ -238,8 +226,8 @@ async function main(): Promise<void> {
         );
       }
     }
-    const rawRow = median(rawRuns);
-    const oursRow = median(ourRuns);
+    const rawRow = medianRun(rawRuns);
+    const oursRow = medianRun(ourRuns);
     printTable(
       [rawRow, oursRow],
       `${POINTS} points per phase, median of ${ROUNDS} rounds; latency = one write request of ${BATCH} points until answered`,

@@ -44,7 +44,7 @@ import {
   type LogTransport,
 } from '../src/index.js';
 import { kafkaStreams, missingJdk, prepareKafkaStreams } from './kafkaStreams.js';
-import { percentile, printTable, type Measurement } from './measure.js';
+import { medianRun, printTable, toMeasurement, type Measurement } from './measure.js';
 
 const RECORDS = Number(process.env.BENCH_KAFKA_RECORDS ?? 500_000);
 const REPEATS = Number(process.env.BENCH_KAFKA_REPEATS ?? 1);
@@ -89,17 +89,7 @@ class Phase {
   }
 
   measurement(name: string): Measurement {
-    const sorted = [...this.batchMs].sort((a, b) => a - b);
-    return {
-      name,
-      records: RECORDS,
-      seconds: this.seconds,
-      recordsPerSecond: RECORDS / this.seconds,
-      cpuSecondsPerMillion: this.cpuSeconds / (RECORDS / 1e6),
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-      max: sorted[sorted.length - 1] ?? NaN,
-    };
+    return toMeasurement(name, RECORDS, this.seconds, this.cpuSeconds, this.batchMs);
   }
 }
 
@@ -241,7 +231,7 @@ async function ours(
 async function median(run: () => Promise<Measurement>): Promise<Measurement> {
   const runs: Measurement[] = [];
   for (let i = 0; i < REPEATS; i++) runs.push(await run());
-  return runs.sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(runs.length / 2)]!;
+  return medianRun(runs);
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, ensureMavenJars, KAFKA_VERSION } from '../scripts/services.mjs';
-import type { Measurement } from './measure.js';
+import { toMeasurement, type Measurement } from './measure.js';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'kafka-streams', 'TradeMeans.java');
 
@@ -82,15 +82,11 @@ export async function kafkaStreams(
   if (code !== 0 || !line.startsWith('{'))
     throw new Error(`the Kafka Streams baseline exited with ${code}:\n${stderr.slice(-4_000)}`);
   const { seconds, cpuSeconds } = JSON.parse(line) as { seconds: number; cpuSeconds: number };
-  return {
-    name: `Kafka Streams ${KAFKA_VERSION} (Java, 1 stream thread), ${emit === 'final' ? 'final windows' : 'window updates'}`,
+  // It has no batch callback to time: no latencies.
+  return toMeasurement(
+    `Kafka Streams ${KAFKA_VERSION} (Java, 1 stream thread), ${emit === 'final' ? 'final windows' : 'window updates'}`,
     records,
     seconds,
-    recordsPerSecond: records / seconds,
-    cpuSecondsPerMillion: cpuSeconds / (records / 1e6),
-    // It has no batch callback to time.
-    p50: NaN,
-    p99: NaN,
-    max: NaN,
-  };
+    cpuSeconds,
+  );
 }

@@ -13,9 +13,38 @@ export interface Measurement {
 }
 
 /** Nearest-rank percentile of ascending `sorted`. */
-export function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/**
+ * A row from what a run observed: `records` in `seconds` of wall clock, `cpuSeconds` of user + system CPU,
+ * and the latencies of whatever unit it timed, in ms (none: NaN percentiles).
+ */
+export function toMeasurement(
+  name: string,
+  records: number,
+  seconds: number,
+  cpuSeconds: number,
+  latencies: readonly number[] = [],
+): Measurement {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    name,
+    records,
+    seconds,
+    recordsPerSecond: records / seconds,
+    cpuSecondsPerMillion: cpuSeconds / (records / 1e6),
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+/** The run with the median rate. */
+export function medianRun(runs: readonly Measurement[]): Measurement {
+  return [...runs].sort((a, b) => a.recordsPerSecond - b.recordsPerSecond)[Math.floor(runs.length / 2)]!;
 }
 
 /**
@@ -33,21 +62,12 @@ export function measure(
   for (let i = 0; i < repeats; i++) {
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const latencies = [...run()].sort((a, b) => a - b);
+    const latencies = run();
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
-    runs.push({
-      name,
-      records,
-      seconds,
-      recordsPerSecond: records / seconds,
-      cpuSecondsPerMillion: (used.user + used.system) / 1e6 / (records / 1e6),
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: latencies[latencies.length - 1] ?? NaN,
-    });
+    runs.push(toMeasurement(name, records, seconds, (used.user + used.system) / 1e6, latencies));
   }
-  return runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
+  return medianRun(runs);
 }
 
 /** Prints measurements as an aligned table on stdout. */
