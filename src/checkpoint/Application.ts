@@ -348,17 +348,11 @@ export class Application {
     await this.consumer.run({
       assigned: (partitions) =>
         this.serially(async () => {
-          await retrying(
-            () => this.restore(partitions),
-            (error, attempt) =>
-              this.logger.warn({ err: error, attempt, partitions }, 'restoring state failed; retrying'),
-          );
-          for (const tp of partitions) this.owned.set(key(tp), tp);
+          await this.own(partitions);
           // A client may remember a pause from an earlier ownership of these partitions: they follow the
           // sources' state now.
           if (this.paused) this.requireConsumer().pause(partitions);
           else this.requireConsumer().resume(partitions);
-          this.publishAssignment();
           this.logger.info({ partitions }, 'partitions assigned');
         }),
       revoked: (partitions) =>
@@ -770,13 +764,22 @@ export class Application {
     // Out of the assignment and back, so each partition's event time is the checkpoint's again.
     this.owned.clear();
     this.publishAssignment();
+    await this.own(partitions, { rewind: true });
+    this.logger.warn({ partitions }, `${why}: partitions rewound to their last checkpoint`);
+  }
+
+  /** Restores the partitions' state (retrying), then owns them: their records are processed from now on. */
+  private async own(
+    partitions: readonly TopicPartition[],
+    options: { readonly rewind?: boolean } = {},
+  ): Promise<void> {
     await retrying(
-      () => this.restore(partitions, { rewind: true }),
-      (error, attempt) => this.logger.warn({ err: error, attempt }, 'restoring state failed; retrying'),
+      () => this.restore(partitions, options),
+      (error, attempt) =>
+        this.logger.warn({ err: error, attempt, partitions }, 'restoring state failed; retrying'),
     );
     for (const tp of partitions) this.owned.set(key(tp), tp);
     this.publishAssignment();
-    this.logger.warn({ partitions }, `${why}: partitions rewound to their last checkpoint`);
   }
 
   private snapshotState(sequence: number): void {
@@ -979,12 +982,12 @@ class TopicSink<K, V> implements Sink<K, V> {
 
   write(records: readonly StreamRecord<K, V>[]): void {
     for (const r of records) {
-      const message = {
+      this.buffer.push({
         key: this.serdes.key.serialize(r.key),
         value: this.serdes.value.serialize(r.value),
         timestamp: r.timestamp,
-      };
-      this.buffer.push(hasHeaders(r.headers) ? { ...message, headers: r.headers } : message);
+        ...(hasHeaders(r.headers) ? { headers: r.headers } : {}),
+      });
     }
   }
 
