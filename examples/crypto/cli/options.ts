@@ -21,6 +21,37 @@ export const durationArgument =
     return ms.right;
   };
 
+/** A comma-separated list, blanks trimmed, empty items left out. */
+export const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/** A commander argument parser for `host:port[,host:port…]`. */
+export const brokersArgument = (text: string): string[] => {
+  const brokers = list(text);
+  if (brokers.length === 0) throw new InvalidArgumentError('Expected host:port[,host:port…].');
+  for (const broker of brokers) {
+    const port = /^[^\s:]+:(\d+)$/.exec(broker)?.[1];
+    if (port === undefined || Number(port) < 1 || Number(port) > 65_535) {
+      throw new InvalidArgumentError(`Expected host:port[,host:port…], got '${broker}'.`);
+    }
+  }
+  return brokers;
+};
+
+/** `--brokers` and `--client`, the Kafka a command reads or writes, as `produce` and `process` share them. */
+export const kafkaOptions = (): Option[] => [
+  new Option('--brokers <list>', 'Kafka brokers, host:port[,host:port…] (required)')
+    .env('KAFKA_BROKERS')
+    .argParser(brokersArgument),
+  new Option('--client <name>', 'Kafka client')
+    .choices(['kafkajs', 'platformatic'])
+    .env('CRYPTO_KAFKA_CLIENT')
+    .default('kafkajs'),
+];
+
 /** A duration option: its flag, help, environment variable and default (in ms, shown as written). */
 export const durationOption = (
   flags: string,

@@ -8,10 +8,10 @@ import {
   type CryptoApplicationOptions,
 } from '../cryptoApplication.js';
 import type { CliIo } from './CliIo.js';
-import { durationArgument, durationOption, windowOptions, withOptions } from './options.js';
+import { durationArgument, durationOption, kafkaOptions, windowOptions, withOptions } from './options.js';
 
 interface ProcessOptions {
-  readonly brokers?: string;
+  readonly brokers?: readonly string[];
   readonly client: 'kafkajs' | 'platformatic';
   readonly applicationId: string;
   readonly tradesTopic: string;
@@ -44,7 +44,7 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
   const options = command.opts<ProcessOptions>();
   const fail = (message: string): never =>
     command.error(`error: ${message}`, { code: 'crypto.invalidOption' });
-  if (options.brokers === undefined || options.brokers.trim() === '')
+  if (options.brokers === undefined)
     fail("option '--brokers <list>' (or KAFKA_BROKERS) is required: the Kafka to read trades from");
   if (options.slide > options.window) {
     fail(
@@ -58,7 +58,7 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
     destination: io.stderr,
     ...(logLevel === undefined ? {} : { level: logLevel }),
   });
-  const brokers = options.brokers!.split(',').map((b) => b.trim());
+  const brokers = options.brokers!;
   const transport =
     options.client === 'platformatic' ? platformaticTransport({ brokers }) : kafkaTransport({ brokers });
   // InfluxDB when a URL is given; the token only from INFLUX_TOKEN or INFLUX_TOKEN_FILE, never a flag.
@@ -113,19 +113,10 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
 
 /** `process`: Kafka trades → moving averages and candles → Kafka topics and InfluxDB. */
 export const processCommand = (io: CliIo): Command =>
-  withOptions(new Command('process'), windowOptions())
+  withOptions(new Command('process'), [...kafkaOptions(), ...windowOptions()])
     .description(
       'Read the raw trades that `produce` publishes, compute per-symbol moving averages and OHLCV candles, ' +
         'and write them to Kafka topics and, when configured, InfluxDB. Runs until SIGINT or SIGTERM.',
-    )
-    .addOption(
-      new Option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated').env('KAFKA_BROKERS'),
-    )
-    .addOption(
-      new Option('--client <name>', 'Kafka client')
-        .choices(['kafkajs', 'platformatic'])
-        .env('CRYPTO_KAFKA_CLIENT')
-        .default('kafkajs'),
     )
     .addOption(
       new Option('--application-id <id>', 'consumer group and prefix of the internal topics')

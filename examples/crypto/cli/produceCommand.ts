@@ -14,7 +14,7 @@ import { captureFiles, produceLive, replayCaptures, type ProduceTopics } from '.
 import { Publisher } from '../produce/Publisher.js';
 import { DEFAULT_TOPICS } from '../cryptoApplication.js';
 import type { CliIo } from './CliIo.js';
-import { durationArgument } from './options.js';
+import { durationArgument, kafkaOptions, list, withOptions } from './options.js';
 
 interface ProduceOptions {
   readonly brokers?: readonly string[];
@@ -35,24 +35,6 @@ interface ProduceOptions {
 }
 
 const BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
-
-const list = (text: string): string[] =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-
-const brokersArgument = (text: string): string[] => {
-  const brokers = list(text);
-  if (brokers.length === 0) throw new InvalidArgumentError('Expected host:port[,host:port…].');
-  for (const broker of brokers) {
-    const port = /^[^\s:]+:(\d+)$/.exec(broker)?.[1];
-    if (port === undefined || Number(port) < 1 || Number(port) > 65_535) {
-      throw new InvalidArgumentError(`Expected host:port[,host:port…], got '${broker}'.`);
-    }
-  }
-  return brokers;
-};
 
 const symbolsArgument = (text: string): string[] => {
   const symbols = list(text);
@@ -292,21 +274,10 @@ const run = async (io: CliIo, command: Command): Promise<void> => {
 
 /** `produce`: Binance's live trades and klines, or recorded captures, into Kafka topics. */
 export const produceCommand = (io: CliIo): Command =>
-  new Command('produce')
+  withOptions(new Command('produce'), kafkaOptions())
     .description(
       "Publish Binance's live trades and klines (or recorded captures, with --replay) to Kafka, " +
         'one topic per stream type, each message as received, keyed by symbol.',
-    )
-    .addOption(
-      new Option('--brokers <list>', 'Kafka brokers, host:port[,host:port…] (required)')
-        .env('KAFKA_BROKERS')
-        .argParser(brokersArgument),
-    )
-    .addOption(
-      new Option('--client <name>', 'Kafka client')
-        .choices(['kafkajs', 'platformatic'])
-        .env('CRYPTO_KAFKA_CLIENT')
-        .default('kafkajs'),
     )
     .addOption(
       new Option('--trades-topic <topic>', 'topic of the trade messages')
