@@ -296,12 +296,41 @@ const byTopic = (partitions: readonly TopicPartition[]): { topic: string; partit
  * read through a group, so a throwaway group reads the topic, positioned on the one partition, and is
  * deleted afterwards.
  */
+/** A read that has received nothing from its partition for this long is given up and begun again. */
+const READ_STALL_MS = 15_000;
+const READ_ATTEMPTS = 3;
+
+/** A partition read that stopped receiving records before it reached the end. */
+class StalledRead extends Error {}
+
+/**
+ * Reads one partition from `fromOffset` to the end it had when the read began, through a throwaway
+ * consumer group. KafkaJS can move such a consumer off its position (an "offset out of range" answer
+ * from a broker still loading resets it) and then never deliver the rest: a read that receives nothing
+ * for {@link READ_STALL_MS} begins again, up to {@link READ_ATTEMPTS} times.
+ */
 async function readPartition(
   kafka: Kafka,
   adminClient: () => Promise<Admin>,
   topic: string,
   partition: number,
   fromOffset = '0',
+): Promise<readonly LogRecord[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readPartitionOnce(kafka, adminClient, topic, partition, fromOffset);
+    } catch (error) {
+      if (!(error instanceof StalledRead) || attempt >= READ_ATTEMPTS) throw error;
+    }
+  }
+}
+
+async function readPartitionOnce(
+  kafka: Kafka,
+  adminClient: () => Promise<Admin>,
+  topic: string,
+  partition: number,
+  fromOffset: string,
 ): Promise<readonly LogRecord[]> {
   const admin = await adminClient();
   const ends = await admin.fetchTopicOffsets(topic);
@@ -313,15 +342,23 @@ async function readPartition(
   const groupId = `tributary-restore-${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   const records: LogRecord[] = [];
+  let progressAt = Date.now();
+  let watchdog: ReturnType<typeof setInterval> | undefined;
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     const done = new Promise<void>((resolve, reject) => {
+      watchdog = setInterval(() => {
+        if (Date.now() - progressAt > READ_STALL_MS) {
+          reject(new StalledRead(`reading ${topic}/${partition}: nothing received for ${READ_STALL_MS} ms`));
+        }
+      }, 1_000);
       consumer
         .run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             if (batch.partition !== partition) return;
+            progressAt = Date.now();
             for (const m of batch.messages) {
               if (BigInt(m.offset) >= BigInt(end.high)) break;
               records.push({
@@ -347,6 +384,7 @@ async function readPartition(
     });
     await done;
   } finally {
+    clearInterval(watchdog);
     await consumer.disconnect();
     await admin.deleteGroups([groupId]).catch(() => undefined);
   }
